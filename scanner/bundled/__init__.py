@@ -1,0 +1,1 @@
+"""Bundled policies, rules and baselines (mapped from the top-level folders at build time)."""

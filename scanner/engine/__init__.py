@@ -1,0 +1,1 @@
+"""Rule engine: embedded Rego, Python rules, and evaluate()."""
