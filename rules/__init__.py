@@ -1,0 +1,1 @@
+"""Python rules that Rego expresses badly; each module's tests sit beside it."""

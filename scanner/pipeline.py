@@ -1,0 +1,110 @@
+"""The pipeline as plain calls: collect -> resolve environments -> evaluate -> report context."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+from scanner.baseline import Baseline, load_baseline
+from scanner.baseline.environment import resolve_environments
+from scanner.engine.evaluate import evaluate
+from scanner.engine.ruleset import RuleSet
+from scanner.findings import Severity
+from scanner.gate import UnknownMode, exit_code
+from scanner.inventory.model import Inventory
+from scanner.paths import default_baseline
+from scanner.report.context import ReportContext
+
+
+@dataclass
+class ScanOptions:
+    """What a plan or scan run was asked to do."""
+
+    baseline: Path | None = None
+    policy_dirs: list[Path] = field(default_factory=list)
+    rules_dirs: list[Path] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    environment: str | None = None
+    fail_on: Severity = Severity.HIGH
+    unknown: UnknownMode = UnknownMode.FAIL
+    soft_fail: bool = False
+    opa_url: str | None = None
+
+
+@dataclass
+class ScanResult:
+    """The evaluated inventory and everything the reports need."""
+
+    inventory: Inventory
+    context: ReportContext
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601 with a Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_rules(options: ScanOptions) -> RuleSet:
+    """Bundled plus user rules (policy errors raise PolicyError)."""
+    return RuleSet.load(options.policy_dirs, options.rules_dirs)
+
+
+def run(inventory: Inventory, options: ScanOptions, started_at: str | None = None) -> ScanResult:
+    """Resolve environments, evaluate the selected rules and build the report context."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    baseline: Baseline = load_baseline(options.baseline or default_baseline())
+    ruleset = load_rules(options)
+    selected = ruleset.select(options.include, options.exclude)
+    timings["load_rules"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    resolve_environments(inventory, baseline.data, options.environment)
+    if options.opa_url:
+        from scanner.engine.opa_remote import RemoteOpa
+
+        ruleset.rego = RemoteOpa(options.opa_url, ruleset.rego)  # type: ignore[assignment]
+    findings = evaluate(inventory, baseline.data, ruleset, selected)
+    timings["evaluate"] = time.perf_counter() - clock
+
+    code = exit_code(findings, options.fail_on, options.unknown, options.soft_fail)
+    metas = ruleset.by_id()
+    context = ReportContext(
+        findings=findings,
+        rules={rule_id: metas[rule_id] for rule_id in sorted(selected)},
+        coverage=list(inventory.coverage),
+        tool_version=__version__,
+        baseline_path=str(baseline.path),
+        baseline_digest=baseline.digest,
+        inputs=[str(inventory.source.get("path", ""))],
+        source_kind=inventory.kind,
+        warnings=list(inventory.warnings),
+        unmapped_types=inventory.unmapped_types(),
+        resource_count=len(inventory.resources),
+        started_at=started_at or now_iso(),
+        finished_at=now_iso(),
+        fail_on=options.fail_on,
+        exit_code=int(code),
+        extra={"not_applicable": _not_applicable(ruleset, selected, inventory.kind)},
+    )
+    return ScanResult(inventory, context, timings)
+
+
+def _not_applicable(ruleset: RuleSet, selected: set[str], kind: str) -> list[str]:
+    metas = ruleset.by_id()
+    return sorted(rule_id for rule_id in selected if kind not in metas[rule_id].inputs)
+
+
+def inventory_summary(inventory: Inventory) -> dict[str, Any]:
+    """Counts for progress lines: resources, changes, unmapped types."""
+    return {
+        "resources": len(inventory.resources),
+        "changes": len(inventory.changes),
+        "unmapped": sum(inventory.unmapped_types().values()),
+    }
