@@ -1,0 +1,47 @@
+# Two entry points for a fresh machine with Python 3.11+ and pip:
+#   make demo   set up .venv, install archscan, scan the bundled example plans
+#   make test   set up .venv with test extras (and the SARIF multitool), run lint and every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint clean help
+
+help:
+	@echo "make demo   - install into $(VENV) and run archscan on examples/"
+	@echo "make test   - install test extras and run ruff + pytest"
+
+$(BIN)/archscan: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-extras: $(BIN)/archscan
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/archscan
+	@mkdir -p $(OUT)
+	@echo "== compliant production plan (expect exit 0) =="
+	$(BIN)/archscan plan examples/prod-compliant.plan.json --no-color
+	@echo
+	@echo "== drifted production plan (expect exit 1: findings at or above high) =="
+	$(BIN)/archscan plan examples/prod-drifted.plan.json --no-color \
+		--json $(OUT)/drifted.json --sarif $(OUT)/drifted.sarif \
+		--junit $(OUT)/drifted.xml --markdown $(OUT)/drifted.md \
+		--snapshot-out $(OUT)/drifted.inventory.json; \
+	code=$$?; echo "exit code $$code; reports in $(OUT)/"; test $$code -eq 1
+
+lint: $(VENV)/.test-extras
+	$(BIN)/ruff check scanner rules tests examples bench
+	$(BIN)/ruff format --check scanner rules tests examples bench
+
+test: $(VENV)/.test-extras
+	bash scripts/install-sarif-multitool.sh
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist .tools *.egg-info
