@@ -61,9 +61,12 @@ def _module_info(module: dict[str, Any]) -> tuple[str, dict[str, str], set[str]]
         target = _ref_name(item.get("refr"))
         if not target or not target.startswith("data."):
             continue
-        alias = item.get("as")
-        alias_name = alias[1] if isinstance(alias, list) else alias
-        aliases[str(alias_name or target.rsplit(".", 1)[-1])] = target
+        alias = item.get("as")  # only a span: the name is read from the source text
+        if isinstance(alias, dict):
+            alias_name = module["source"]["contents"][alias["start"] : alias["end"]]
+        else:
+            alias_name = target.rsplit(".", 1)[-1]
+        aliases[alias_name] = target
     functions: set[str] = set()
     for rule in ast.get("rules", []):
         spec = rule.get("Spec") if isinstance(rule, dict) else None

@@ -36,7 +36,7 @@ def test_user_rule_folder_loads_and_skips_tests(tmp_path: Path) -> None:
     (tmp_path / "test_naming.py").write_text("raise RuntimeError('tests are not rules')\n")
     rules = load_python_rules([tmp_path])
     assert [rule.meta.id for rule in rules] == ["X-001"]
-    assert rules[0].meta.source_line == 7
+    assert rules[0].meta.source_line == 6  # the @rule line, where the metadata is
 
 
 def test_import_error_names_file_and_line(tmp_path: Path) -> None:

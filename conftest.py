@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled baseline, paths to shared fixtures and examples."""
+"""Fixtures shared by tests/ and the tests that sit beside rules in rules/."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parent
 
 
 def shared_dir() -> Path:
@@ -17,6 +17,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def reference_baseline() -> dict:
+    """The bundled baseline's data."""
     from scanner.baseline import load_baseline
     from scanner.paths import default_baseline
 
@@ -26,3 +27,12 @@ def reference_baseline() -> dict:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """shared/ with the reference documents and real fixtures; skipped when absent."""
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared fixtures not found at {path} (set ARCHSCAN_SHARED)")
+    return path
