@@ -41,8 +41,8 @@ db_003 contains v if {
 				not lib.unknown(c, "engine")
 				object.get(c.attributes, "engine", null) != spec.engine
 			],
-			[sprintf("%d instances, documented %d (writer + %d readers)", [count(members), wanted, spec.read_replicas]) |
-				count(members) != wanted
+			[sprintf("%d instances, documented %s%d (writer + %d readers)", [count(members), at_least(spec), wanted, spec.read_replicas]) |
+				not instance_count_ok(spec, count(members), wanted)
 			],
 		),
 		array.concat(
@@ -67,6 +67,19 @@ db_003 contains v if {
 		{"instances": count(members), "azs": sort([a | some a in azs])},
 	)
 }
+
+# With read-replica auto scaling the documented count is a floor, otherwise exact.
+instance_count_ok(spec, n, wanted) if {
+	object.get(spec, "read_replica_autoscaling", false) == true
+	n >= wanted
+}
+
+instance_count_ok(spec, n, wanted) if {
+	object.get(spec, "read_replica_autoscaling", false) != true
+	n == wanted
+}
+
+at_least(spec) := lib.pick(object.get(spec, "read_replica_autoscaling", false) == true, "at least ", "")
 
 unknown_azs(members) := sort([sprintf("%s.availability_zone", [i.id]) |
 	some i in members

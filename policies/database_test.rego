@@ -29,8 +29,22 @@ test_db_003_one_reader_of_wrong_class_fails if {
 	results := database.db_003 with input as {"by_type": {"aws_rds_cluster": [good_cluster], "aws_rds_cluster_instance": two}}
 	statuses(results, "db.prod") == {"FAIL"}
 	some r in results
-	contains(r.message, "2 instances, documented 3")
+	contains(r.message, "2 instances, documented at least 3")
 	contains(r.message, "db.r5.large")
+}
+
+test_db_003_autoscaled_readers_above_the_floor_pass if {
+	four := array.concat(three, [instance("r3", "db.r5.xlarge", "us-west-2d")])
+	results := database.db_003 with input as {"by_type": {"aws_rds_cluster": [good_cluster], "aws_rds_cluster_instance": four}}
+		with data.baseline.environments.prod.database.read_replica_autoscaling as true
+	statuses(results, "db.prod") == {"PASS"}
+}
+
+test_db_003_extra_readers_fail_without_autoscaling if {
+	four := array.concat(three, [instance("r3", "db.r5.xlarge", "us-west-2d")])
+	results := database.db_003 with input as {"by_type": {"aws_rds_cluster": [good_cluster], "aws_rds_cluster_instance": four}}
+		with data.baseline.environments.prod.database.read_replica_autoscaling as false
+	statuses(results, "db.prod") == {"FAIL"}
 }
 
 test_db_003_shared_az_fails if {
