@@ -84,6 +84,7 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
         baseline_digest=baseline.digest,
         inputs=[str(inventory.source.get("path", ""))],
         source_kind=inventory.kind,
+        environment=options.environment,
         warnings=list(inventory.warnings),
         unmapped_types=inventory.unmapped_types(),
         resource_count=len(inventory.resources),

@@ -22,6 +22,7 @@ class ReportContext:
     baseline_digest: str = ""
     inputs: list[str] = field(default_factory=list)  # paths of the plan or inventory files read
     source_kind: str = "plan"  # "plan" or "live"
+    environment: str | None = None  # the --env the run was given; keeps SARIF categories stable
     warnings: list[str] = field(default_factory=list)
     unmapped_types: dict[str, int] = field(default_factory=dict)
     resource_count: int = 0
