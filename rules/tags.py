@@ -44,7 +44,22 @@ def tag_001(inventory: Inventory, baseline: dict[str, Any]) -> Iterator[Verdict]
     """One verdict per resource, from the signals the environment resolver recorded."""
     known_accounts = {str(a.get("id")) for a in baseline.get("accounts", {}).values()}
     for resource in inventory.resources:
-        yield _judge(resource, known_accounts)
+        if attributable(resource):
+            yield _judge(resource, known_accounts)
+
+
+def attributable(resource: Resource) -> bool:
+    """AWS resources that can carry an environment signal of their own.
+
+    Resources of other providers (helm, kubernetes, null) are not AWS resources, and AWS
+    resources that take no tags (a policy attachment, a route) are judged through the
+    resources they belong to.
+    """
+    if not resource.type.startswith("aws_"):
+        return False
+    if resource.mapped or resource.tags or resource.account:
+        return True
+    return "tags" in resource.attributes or "tags_all" in resource.attributes
 
 
 def _judge(resource: Resource, known_accounts: set[str]) -> Verdict:

@@ -47,3 +47,15 @@ def test_missing_unrecognized_and_conflicting_signals_fail(reference_baseline: d
 def test_override_resolves_untagged_resources(reference_baseline: dict) -> None:
     result = verdicts([Resource(id="role", type="aws_iam_role")], reference_baseline, "prod")
     assert result["role"].status == "PASS"
+
+
+def test_non_aws_and_untaggable_resources_are_not_judged(reference_baseline: dict) -> None:
+    result = verdicts(
+        [
+            Resource(id="helm", type="helm_release", mapped=False, attributes={"chart": "x"}),
+            Resource(id="attach", type="aws_iam_role_policy_attachment", mapped=False, attributes={"role": "r"}),
+            Resource(id="role", type="aws_iam_role", mapped=False, attributes={"name": "r", "tags": None}),
+        ],
+        reference_baseline,
+    )
+    assert set(result) == {"role"} and result["role"].status == "FAIL"
