@@ -9,7 +9,9 @@ from scanner.baseline.environment import resolve_environments
 from scanner.inventory.model import Inventory, Resource
 
 
-def verdicts(resources: list[Resource], baseline: dict[str, Any], env: str | None = None) -> dict[str, Any]:
+def verdicts(
+    resources: list[Resource], baseline: dict[str, Any], env: str | None = None
+) -> dict[str, Any]:
     inventory = Inventory(source={"kind": "plan"}, resources=resources)
     resolve_environments(inventory, baseline, env)
     return {v.resource: v for v in tag_001(inventory, baseline)}
@@ -30,10 +32,17 @@ def test_missing_unrecognized_and_conflicting_signals_fail(reference_baseline: d
     result = verdicts(
         [
             Resource(id="vpc", type="aws_vpc", attributes={"cidr_block": "10.2.0.0/16"}),
-            Resource(id="sg", type="aws_security_group", refs={"vpc": "vpc"}, tags={"Environment": "staging"}),
+            Resource(
+                id="sg",
+                type="aws_security_group",
+                refs={"vpc": "vpc"},
+                tags={"Environment": "staging"},
+            ),
             Resource(id="role", type="aws_iam_role"),
             Resource(id="key", type="aws_kms_key", tags={"Environment": "qa"}),
-            Resource(id="stray", type="aws_kms_key", account="999999999999", tags={"Environment": "dev"}),
+            Resource(
+                id="stray", type="aws_kms_key", account="999999999999", tags={"Environment": "dev"}
+            ),
         ],
         reference_baseline,
     )
@@ -53,8 +62,15 @@ def test_non_aws_and_untaggable_resources_are_not_judged(reference_baseline: dic
     result = verdicts(
         [
             Resource(id="helm", type="helm_release", mapped=False, attributes={"chart": "x"}),
-            Resource(id="attach", type="aws_iam_role_policy_attachment", mapped=False, attributes={"role": "r"}),
-            Resource(id="role", type="aws_iam_role", mapped=False, attributes={"name": "r", "tags": None}),
+            Resource(
+                id="attach",
+                type="aws_iam_role_policy_attachment",
+                mapped=False,
+                attributes={"role": "r"},
+            ),
+            Resource(
+                id="role", type="aws_iam_role", mapped=False, attributes={"name": "r", "tags": None}
+            ),
         ],
         reference_baseline,
     )

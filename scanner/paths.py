@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 _BUNDLED = ("policies", "rules", "baselines")
@@ -16,10 +15,11 @@ def bundled_dir(name: str) -> Path:
     """
     if name not in _BUNDLED:
         raise ValueError(f"unknown bundled folder {name!r}")
-    checkout = Path(__file__).resolve().parent.parent / name
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / name
     if checkout.is_dir() and (checkout.parent / "pyproject.toml").is_file():
         return checkout
-    return Path(str(resources.files(f"scanner.bundled.{name}")))
+    return package / "bundled" / name
 
 
 def default_baseline() -> Path:

@@ -24,7 +24,9 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return int(caught.value.code or 0), out, err
 
 
-def test_compliant_example_exits_zero_with_no_fail(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_compliant_example_exits_zero_with_no_fail(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, err = run(["plan", COMPLIANT, "--json", tmp_path / "r.json", "-q"], capsys)
     report = json.loads((tmp_path / "r.json").read_text())
     statuses = {f["status"] for f in report["findings"]}
@@ -32,22 +34,49 @@ def test_compliant_example_exits_zero_with_no_fail(capsys: pytest.CaptureFixture
     assert "FAIL" not in statuses and "UNKNOWN" not in statuses and "ERROR" not in statuses
     assert statuses == {"PASS"}
     ids = {f["rule_id"] for f in report["findings"]}
-    assert {"NET-001", "NET-003", "NET-004", "NET-005", "DB-003", "DB-004", "STO-001", "STO-002", "STO-005", "SEC-001", "TAG-001"} <= ids
+    assert {
+        "NET-001",
+        "NET-003",
+        "NET-004",
+        "NET-005",
+        "DB-003",
+        "DB-004",
+        "STO-001",
+        "STO-002",
+        "STO-005",
+        "SEC-001",
+        "TAG-001",
+    } <= ids
 
 
-def test_drifted_example_fails_the_expected_controls(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_drifted_example_fails_the_expected_controls(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, _ = run(["plan", DRIFTED, "--json", tmp_path / "r.json", "--no-color"], capsys)
     assert code == 1
     report = json.loads((tmp_path / "r.json").read_text())
     failed = {f["rule_id"] for f in report["findings"] if f["status"] == "FAIL"}
-    assert {"NET-003", "NET-004", "NET-005", "DB-003", "DB-004", "STO-001", "STO-002", "STO-005", "SEC-001", "TAG-001"} <= failed
+    assert {
+        "NET-003",
+        "NET-004",
+        "NET-005",
+        "DB-003",
+        "DB-004",
+        "STO-001",
+        "STO-002",
+        "STO-005",
+        "SEC-001",
+        "TAG-001",
+    } <= failed
     assert "NET-001" not in failed
     unknown = [f for f in report["findings"] if f["status"] == "UNKNOWN"]
     assert any(f["rule_id"] == "STO-002" for f in unknown)
     assert "FAIL" in out and "exit 1" in out
 
 
-def test_every_format_in_one_run_and_no_secret_anywhere(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_every_format_in_one_run_and_no_secret_anywhere(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     outputs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "junit", "markdown")}
     args = ["plan", DRIFTED, "--snapshot-out", tmp_path / "inv.json"]
     for fmt, path in outputs.items():
@@ -63,11 +92,26 @@ def test_every_format_in_one_run_and_no_secret_anywhere(capsys: pytest.CaptureFi
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
 
 
-def test_snapshot_then_scan_gives_the_same_verdicts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    run(["plan", DRIFTED, "--snapshot-out", tmp_path / "inv.json", "--json", tmp_path / "a.json", "-q"], capsys)
+def test_snapshot_then_scan_gives_the_same_verdicts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(
+        [
+            "plan",
+            DRIFTED,
+            "--snapshot-out",
+            tmp_path / "inv.json",
+            "--json",
+            tmp_path / "a.json",
+            "-q",
+        ],
+        capsys,
+    )
     code, _, _ = run(["scan", tmp_path / "inv.json", "--json", tmp_path / "b.json", "-q"], capsys)
     assert code == 1
-    first, second = (json.loads((tmp_path / n).read_text())["findings"] for n in ("a.json", "b.json"))
+    first, second = (
+        json.loads((tmp_path / n).read_text())["findings"] for n in ("a.json", "b.json")
+    )
     verdicts = lambda fs: sorted((f["fingerprint"], f["status"]) for f in fs)  # noqa: E731
     assert verdicts(first) == verdicts(second)
 
@@ -87,17 +131,25 @@ def test_gate_options(capsys: pytest.CaptureFixture[str], extra: list[str], expe
     assert code == expected
 
 
-def test_unknown_alone_exits_three_unless_warned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_unknown_alone_exits_three_unless_warned(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     # Only the rules that are UNKNOWN on the drifted plan's pending volume.
     inventory = tmp_path / "inv.json"
     run(["plan", DRIFTED, "--snapshot-out", inventory, "-q"], capsys)
     data = json.loads(inventory.read_text())
-    data["resources"] = [r for r in data["resources"] if r["type"] == "aws_ebs_volume" and "encrypted" in r["unknown"]]
+    data["resources"] = [
+        r
+        for r in data["resources"]
+        if r["type"] == "aws_ebs_volume" and "encrypted" in r["unknown"]
+    ]
     assert data["resources"], "the drifted example should hold a volume whose encryption is unknown"
     inventory.write_text(json.dumps(data))
     code, out, _ = run(["scan", inventory, "--rule", "STO-002", "--env", "prod"], capsys)
     assert code == 3 and "UNKNOWN" in out
-    code, _, err = run(["scan", inventory, "--rule", "STO-002", "--env", "prod", "--unknown", "warn"], capsys)
+    code, _, err = run(
+        ["scan", inventory, "--rule", "STO-002", "--env", "prod", "--unknown", "warn"], capsys
+    )
     assert code == 0 and "could not be decided" in err
 
 
@@ -105,15 +157,25 @@ BAD_INPUTS = {
     "empty": b"",
     "malformed": b'{"format_version": "1.2", "planned_values": {',
     "binary": bytes(range(256)) * 4,
-    "state": json.dumps({"version": 4, "terraform_version": "1.5.7", "serial": 3, "lineage": "x", "resources": []}).encode(),
-    "cloudformation": json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}).encode(),
-    "sarif": json.dumps({"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}).encode(),
-    "future_format": json.dumps({"format_version": "9.0", "planned_values": {}, "resource_changes": []}).encode(),
+    "state": json.dumps(
+        {"version": 4, "terraform_version": "1.5.7", "serial": 3, "lineage": "x", "resources": []}
+    ).encode(),
+    "cloudformation": json.dumps(
+        {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}
+    ).encode(),
+    "sarif": json.dumps(
+        {"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": []}
+    ).encode(),
+    "future_format": json.dumps(
+        {"format_version": "9.0", "planned_values": {}, "resource_changes": []}
+    ).encode(),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
-def test_bad_plan_is_one_line_exit_two_and_no_output(kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_bad_plan_is_one_line_exit_two_and_no_output(
+    kind: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     plan = tmp_path / f"{kind}.json"
     plan.write_bytes(BAD_INPUTS[kind])
     report = tmp_path / "out.json"
@@ -146,7 +208,9 @@ def test_unknown_rule_and_environment_are_usage_errors(capsys: pytest.CaptureFix
     assert code == 2 and "qa" in err
 
 
-def test_broken_baseline_names_file_and_path(capsys: pytest.CaptureFixture[str], tmp_path: Path, repo_root: Path) -> None:
+def test_broken_baseline_names_file_and_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, repo_root: Path
+) -> None:
     text = (repo_root / "baselines" / "reference.yaml").read_text()
     broken = tmp_path / "b.yaml"
     broken.write_text(text.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33", 1))
@@ -180,5 +244,14 @@ def test_baseline_lint_and_rules_commands(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_help_documents_exit_codes() -> None:
-    result = subprocess.run([sys.executable, "-m", "scanner", "plan", "--help"], capture_output=True, text=True, check=True)
-    assert "Exit codes" in result.stdout and "--fail-on" in result.stdout and "incomplete" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "scanner", "plan", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "Exit codes" in result.stdout
+        and "--fail-on" in result.stdout
+        and "incomplete" in result.stdout
+    )

@@ -1,4 +1,4 @@
-"""The wheel carries policies, rules and baselines: an installed archscan works outside the checkout."""
+"""The wheel carries policies, rules and baselines: it works outside the checkout."""
 
 from __future__ import annotations
 
@@ -19,7 +19,17 @@ REPO = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--wheel-dir",
+            str(out),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -46,20 +56,26 @@ def test_installed_wheel_scans_from_another_folder(wheel: Path, tmp_path: Path) 
     new_site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     )
     (new_site / "archscan-test-deps.pth").write_text(f"{site}\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     plan = REPO / "examples" / "prod-drifted.plan.json"
     result = subprocess.run(
         [str(env_dir / "bin" / "archscan"), "plan", str(plan), "--json", "report.json", "--quiet"],
-        cwd=elsewhere, capture_output=True, text=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1, result.stderr
     report = json.loads((elsewhere / "report.json").read_text())
@@ -67,7 +83,10 @@ def test_installed_wheel_scans_from_another_folder(wheel: Path, tmp_path: Path) 
     assert any(f["status"] == "FAIL" for f in report["findings"])
     listing = subprocess.run(
         [str(env_dir / "bin" / "archscan"), "rules", "list", "--format", "json"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     sources = {rule["id"]: rule["source_file"] for rule in json.loads(listing.stdout)}
     assert sources["NET-001"].startswith(str(new_site))

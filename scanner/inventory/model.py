@@ -24,8 +24,8 @@ class CoverageStatus(StrEnum):
 class CoverageEntry:
     """Whether one service was collected for one account and region, and why not."""
 
-    account: str
-    region: str
+    account: str | None  # None when a plan does not say
+    region: str | None
     service: str
     status: CoverageStatus
     api_call: str | None = None

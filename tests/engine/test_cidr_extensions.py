@@ -30,7 +30,9 @@ def test_cidr_merge_collapses_adjacent_and_contained() -> None:
 
 
 def test_cidr_contains_matches_returns_index_pairs() -> None:
-    matches = cidr_contains_matches(["10.0.0.0/8", "192.168.0.0/16"], ["10.1.2.3", "172.16.0.1", "192.168.1.0/24"])
+    matches = cidr_contains_matches(
+        ["10.0.0.0/8", "192.168.0.0/16"], ["10.1.2.3", "172.16.0.1", "192.168.1.0/24"]
+    )
     assert matches == [[0, 0], [1, 2]]
     keyed = cidr_contains_matches({"vpc": "10.2.0.0/16"}, {"a": "10.2.1.0/24", "b": "10.3.0.0/24"})
     assert keyed == [["vpc", "a"]]
@@ -53,6 +55,8 @@ def test_extensions_answer_inside_rego() -> None:
 
 def test_bad_cidr_is_an_error_not_a_false() -> None:
     engine = new_engine()
-    engine.add_policy("t.rego", 'package t\nimport rego.v1\nr := net.cidr_intersects("nonsense", "10.0.0.0/8")\n')
+    engine.add_policy(
+        "t.rego", 'package t\nimport rego.v1\nr := net.cidr_intersects("nonsense", "10.0.0.0/8")\n'
+    )
     with pytest.raises(RuntimeError):
         engine.eval_rule_as_json("data.t.r")

@@ -14,10 +14,20 @@ def inventory() -> Inventory:
         source={"kind": "plan"},
         resources=[
             Resource(id="vpc", type="aws_vpc", attributes={"cidr_block": "10.2.0.0/16"}),
-            Resource(id="subnet", type="aws_subnet", refs={"vpc": "vpc"}, attributes={"cidr_block": "10.2.1.0/24"}),
+            Resource(
+                id="subnet",
+                type="aws_subnet",
+                refs={"vpc": "vpc"},
+                attributes={"cidr_block": "10.2.1.0/24"},
+            ),
             Resource(id="nat", type="aws_nat_gateway", refs={"subnet": "subnet"}),
             Resource(id="tagged", type="aws_s3_bucket", tags={"environment": "Production"}),
-            Resource(id="conflict", type="aws_subnet", refs={"vpc": "vpc"}, tags={"Environment": "staging"}),
+            Resource(
+                id="conflict",
+                type="aws_subnet",
+                refs={"vpc": "vpc"},
+                tags={"Environment": "staging"},
+            ),
             Resource(id="odd", type="aws_kms_key", tags={"Environment": "qa"}),
             Resource(id="account", type="aws_kms_key", account="333333333333"),
             Resource(id="nothing", type="aws_iam_role"),

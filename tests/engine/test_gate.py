@@ -23,10 +23,20 @@ def finding(status: Status, severity: str = "high", rid: str = "r") -> Finding:
         ([finding(Status.FAIL, "medium")], Severity.MEDIUM, UnknownMode.FAIL, ExitCode.FINDINGS),
         ([finding(Status.UNKNOWN, "high")], Severity.HIGH, UnknownMode.FAIL, ExitCode.INCOMPLETE),
         ([finding(Status.UNKNOWN, "low")], Severity.HIGH, UnknownMode.FAIL, ExitCode.CLEAN),
-        ([finding(Status.NOT_COLLECTED, "critical")], Severity.HIGH, UnknownMode.FAIL, ExitCode.INCOMPLETE),
+        (
+            [finding(Status.NOT_COLLECTED, "critical")],
+            Severity.HIGH,
+            UnknownMode.FAIL,
+            ExitCode.INCOMPLETE,
+        ),
         ([finding(Status.ERROR, "low")], Severity.HIGH, UnknownMode.FAIL, ExitCode.INCOMPLETE),
         ([finding(Status.UNKNOWN, "high")], Severity.HIGH, UnknownMode.WARN, ExitCode.CLEAN),
-        ([finding(Status.UNKNOWN), finding(Status.FAIL, rid="x")], Severity.HIGH, UnknownMode.FAIL, ExitCode.FINDINGS),
+        (
+            [finding(Status.UNKNOWN), finding(Status.FAIL, rid="x")],
+            Severity.HIGH,
+            UnknownMode.FAIL,
+            ExitCode.FINDINGS,
+        ),
         ([finding(Status.WAIVED, "critical")], Severity.HIGH, UnknownMode.FAIL, ExitCode.CLEAN),
     ],
 )

@@ -10,7 +10,7 @@ from scanner.engine.python_rules import load_python_rules
 from scanner.errors import PolicyError
 from scanner.paths import bundled_dir
 
-GOOD = '''
+GOOD = """
 from scanner.engine.python_rules import rule
 from scanner.engine.verdict import Verdict
 
@@ -20,7 +20,7 @@ def named(inventory, baseline):
     for r in inventory.resources:
         if r.type == "aws_vpc":
             yield Verdict(resource=r.id, status="PASS" if r.name else "FAIL", message="named?")
-'''
+"""
 
 
 def test_bundled_rules_include_tag_001() -> None:

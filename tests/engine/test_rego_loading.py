@@ -49,8 +49,10 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     assert "Stack backtrace" not in text and "\n" not in text
 
 
-def test_unknown_function_is_caught_at_load_even_in_a_branch_that_never_runs(tmp_path: Path) -> None:
-    body = HEADER + META + "t_001 contains v if {\n\tfalse\n\tv := net.cidr_overlapz(\"a\", \"b\")\n}\n"
+def test_unknown_function_is_caught_at_load_even_in_a_branch_that_never_runs(
+    tmp_path: Path,
+) -> None:
+    body = HEADER + META + 't_001 contains v if {\n\tfalse\n\tv := net.cidr_overlapz("a", "b")\n}\n'
     path = write(tmp_path, "typo.rego", body)
     with pytest.raises(PolicyError) as caught:
         RegoPolicySet.load([tmp_path])
@@ -59,11 +61,15 @@ def test_unknown_function_is_caught_at_load_even_in_a_branch_that_never_runs(tmp
 
 
 def test_user_functions_and_import_aliases_resolve(tmp_path: Path) -> None:
-    write(tmp_path, "helpers.rego", "package archscan.helpers\n\nimport rego.v1\n\ndouble(x) := x * 2\n")
+    write(
+        tmp_path,
+        "helpers.rego",
+        "package archscan.helpers\n\nimport rego.v1\n\ndouble(x) := x * 2\n",
+    )
     body = (
         HEADER.replace("import rego.v1", "import rego.v1\n\nimport data.archscan.helpers as h")
         + META
-        + "t_001 contains v if {\n\tv := {\"resource\": \"x\", \"status\": \"PASS\", \"n\": h.double(2)}\n}\n"
+        + 't_001 contains v if {\n\tv := {"resource": "x", "status": "PASS", "n": h.double(2)}\n}\n'
     )
     write(tmp_path, "uses.rego", body)
     policies = RegoPolicySet.load([tmp_path])
@@ -84,9 +90,10 @@ def test_runtime_error_is_attributed_to_its_rule(tmp_path: Path) -> None:
     body = (
         HEADER
         + META
-        + "t_001 contains v if {\n\tv := {\"resource\": \"x\", \"status\": \"PASS\"}\n}\n\n"
+        + 't_001 contains v if {\n\tv := {"resource": "x", "status": "PASS"}\n}\n\n'
         + META.replace("T-001", "T-002")
-        + "t_002 contains v if {\n\tx := 1 / 0\n\tv := {\"resource\": \"y\", \"status\": \"PASS\", \"x\": x}\n}\n"
+        + "t_002 contains v if {\n\tx := 1 / 0\n"
+        + '\tv := {"resource": "y", "status": "PASS", "x": x}\n}\n'
     )
     write(tmp_path, "mixed.rego", body)
     result = RegoPolicySet.load([tmp_path]).evaluate({"by_type": {}}, {}, {"T-001", "T-002"})

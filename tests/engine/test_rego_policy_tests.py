@@ -18,7 +18,9 @@ def test_every_rego_control_has_tests() -> None:
         assert f"test_{rule.id.lower().replace('-', '_')}_" in tested, f"{rule.id} has no Rego test"
 
 
-@pytest.mark.parametrize("result", RESULTS, ids=[r.name.removeprefix("data.archscan.") for r in RESULTS])
+@pytest.mark.parametrize(
+    "result", RESULTS, ids=[r.name.removeprefix("data.archscan.") for r in RESULTS]
+)
 def test_rego_policy_test(result) -> None:  # type: ignore[no-untyped-def]
     assert result.passed, f"{result.location}: {result.detail}"
 

@@ -1,0 +1,1 @@
+"""Collectors: each turns one source (a Terraform plan, a live account) into an Inventory."""
