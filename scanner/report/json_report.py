@@ -78,7 +78,7 @@ def build(ctx: ReportContext) -> dict[str, Any]:
     rules = [rule_entry(ctx.rules[rule_id]) for rule_id in sorted(ctx.rules)]
     coverage = sorted(
         (coverage_entry(entry) for entry in ctx.coverage),
-        key=lambda row: (row["account"], row["region"], row["service"], row["status"]),
+        key=lambda row: (row["account"] or "", row["region"] or "", row["service"], row["status"]),
     )
     return {
         "report_version": REPORT_VERSION,

@@ -12,6 +12,7 @@ from scanner.inventory.model import CoverageStatus
 from scanner.report.context import ReportContext
 from scanner.report.escaping import markdown_text, one_line, truncate
 from scanner.report.summary import (
+    coverage_gaps,
     env_label,
     fail_breakdown,
     gate_label,
@@ -146,10 +147,9 @@ def waived_section(ctx: ReportContext) -> list[str]:
 
 def coverage_section(ctx: ReportContext) -> list[str]:
     """Collection gaps, when any (account, region, service) was not collected."""
-    gaps = [e for e in ctx.coverage if CoverageStatus(e.status) is not CoverageStatus.OK]
+    gaps = coverage_gaps(ctx)
     if not gaps:
         return []
-    gaps.sort(key=lambda e: (e.account, e.region, e.service))
     rows = [
         [
             cell(e.account, 40),

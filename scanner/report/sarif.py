@@ -25,6 +25,7 @@ from scanner.report.context import ReportContext
 from scanner.report.escaping import markdown_text, one_line, truncate
 from scanner.report.locations import Locator
 from scanner.report.summary import (
+    coverage_gaps,
     fail_by_severity,
     plain,
     resource_label,
@@ -253,8 +254,7 @@ def notifications(ctx: ReportContext, rule_index: dict[str, int]) -> list[dict[s
         {"level": "warning", "message": {"text": one_line(warning) or "warning"}}
         for warning in ctx.warnings
     ]
-    gaps = [e for e in ctx.coverage if CoverageStatus(e.status) is not CoverageStatus.OK]
-    for entry in sorted(gaps, key=lambda e: (e.account, e.region, e.service)):
+    for entry in coverage_gaps(ctx):
         detail = f": {one_line(entry.message)}" if entry.message else ""
         text = (
             f"{entry.service} not collected in account {entry.account}, region {entry.region} "

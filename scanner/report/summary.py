@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from scanner.findings import Finding, Severity, Status
+from scanner.inventory.model import CoverageEntry, CoverageStatus
 from scanner.report.context import ReportContext
 
 STATUS_ORDER: tuple[Status, ...] = tuple(Status)
@@ -134,3 +135,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted((plain(item) for item in value), key=repr)
     return str(value)
+
+
+def coverage_gaps(ctx: ReportContext) -> list[CoverageEntry]:
+    """Coverage entries that are not ``ok``, sorted by account, region and service."""
+    gaps = [e for e in ctx.coverage if CoverageStatus(e.status) is not CoverageStatus.OK]
+    return sorted(gaps, key=lambda e: (e.account or "", e.region or "", e.service))

@@ -9,6 +9,7 @@ from scanner.inventory.model import CoverageStatus
 from scanner.report.context import ReportContext
 from scanner.report.escaping import terminal_safe, truncate, truncate_middle
 from scanner.report.summary import (
+    coverage_gaps,
     env_label,
     fail_breakdown,
     group_by_environment,
@@ -74,10 +75,9 @@ def findings_section(
 
 def coverage_section(ctx: ReportContext) -> list[str]:
     """Collection gaps, only when some (account, region, service) was not collected."""
-    problems = [e for e in ctx.coverage if CoverageStatus(e.status) is not CoverageStatus.OK]
+    problems = coverage_gaps(ctx)
     if not problems:
         return []
-    problems.sort(key=lambda e: (e.account, e.region, e.service))
     rows = [
         [
             terminal_safe(e.account),
