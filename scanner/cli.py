@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from scanner import __version__
-from scanner.errors import ArchscanError, ExitCode
+from scanner.errors import ArchscanError, ExitCode, InputError
 from scanner.findings import Severity
 from scanner.gate import UnknownMode
 
@@ -247,7 +247,7 @@ def _run(inventory: Any, options: dict[str, Any], started: str, console: Console
 
 def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[Path, str]) -> int:
     """Render every requested report first, then write them all atomically."""
-    from scanner.fileio import write_atomic
+    from scanner.fileio import check_writable, write_atomic
     from scanner.gate import incomplete
     from scanner.report.registry import render
 
@@ -270,8 +270,13 @@ def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[
             files[options[key]] = render(name, context)
     if options["output"]:
         files[options["output"]] = stdout_text
+    for path in files:
+        check_writable(path)
     for path, text in files.items():
-        write_atomic(path, text)
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
     if not options["output"]:
         click.echo(stdout_text, nl=not stdout_text.endswith("\n"))
     undecided = incomplete(context.findings, context.fail_on)

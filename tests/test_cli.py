@@ -255,3 +255,16 @@ def test_help_documents_exit_codes() -> None:
         and "--fail-on" in result.stdout
         and "incomplete" in result.stdout
     )
+
+
+def test_unwritable_output_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "r.json"
+    code, _, err = run(
+        ["plan", DRIFTED, "--json", good, "--sarif", tmp_path / "no" / "r.sarif"], capsys
+    )
+    assert code == 2 and "r.sarif" in err and "folder does not exist" in err
+    assert not good.exists()
+    code, _, err = run(["plan", DRIFTED, "--json", tmp_path], capsys)
+    assert code == 2 and "is a directory" in err
