@@ -76,7 +76,7 @@ def _findings_of(
         except ValueError as exc:
             return [_error(meta, str(exc))]
         finding = _to_finding(meta, verdict, index.get(verdict.resource), inventory.kind)
-        if (finding.account, finding.region) in gaps:
+        if (finding.account, finding.region) in gaps or (finding.account, "global") in gaps:
             continue  # replaced by the NOT_COLLECTED finding of that scope below
         findings.append(finding)
     for account, region, service, message in gaps.values():

@@ -1,0 +1,103 @@
+"""Turn botocore errors into coverage statuses: a failed read is never an empty result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from scanner.inventory.model import CoverageStatus
+
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthorizationError",
+        "AuthFailure",
+        "Forbidden",
+        "403",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "AWSOrganizationsNotInUseException",
+        "AccessDeniedForDependencyException",
+        "OptInRequired",
+        "SubscriptionRequiredException",
+    }
+)
+THROTTLED_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "LimitExceededException",
+        "503",
+    }
+)
+UNSUPPORTED_CODES = frozenset(
+    {
+        "InvalidAction",
+        "UnknownOperationException",
+        "UnsupportedOperation",
+        "NotImplemented",
+        "501",
+    }
+)
+
+
+@dataclass
+class CollectionFailure(Exception):
+    """One API call failed in a way that leaves the service uncollected for a scope."""
+
+    status: CoverageStatus
+    api_call: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.api_call}: {self.status} ({self.message})"
+
+
+def classify(error: BaseException) -> tuple[CoverageStatus, str]:
+    """Coverage status and a one-line message for an exception raised by a boto3 call."""
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = str(error.response.get("Error", {}).get("Message", "")) or str(error)
+        if code in DENIED_CODES or status == 403:
+            return CoverageStatus.DENIED, f"{code}: {message}"
+        if code in THROTTLED_CODES or status == 429:
+            return CoverageStatus.THROTTLED, f"{code}: {message}"
+        if code in UNSUPPORTED_CODES or _not_implemented(message, status):
+            return CoverageStatus.UNSUPPORTED, f"{code}: {_short(message)}"
+        return CoverageStatus.ERROR, f"{code}: {_short(message)}"
+    if isinstance(error, ReadTimeoutError | ConnectTimeoutError):
+        return CoverageStatus.TIMEOUT, str(error)
+    if isinstance(error, EndpointConnectionError):
+        return CoverageStatus.UNSUPPORTED, f"no endpoint: {error}"
+    if isinstance(error, ConnectionClosedError):
+        return CoverageStatus.ERROR, f"connection closed: {error}"
+    return CoverageStatus.ERROR, f"{type(error).__name__}: {_short(str(error))}"
+
+
+def _not_implemented(message: str, status: int | None) -> bool:
+    """moto answers unimplemented calls with an HTML 500 page naming the missing feature."""
+    text = message.lower()
+    return status in {500, 501} and ("not yet implemented" in text or "notimplemented" in text)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
