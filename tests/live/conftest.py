@@ -1,4 +1,4 @@
-"""A real moto server on 127.0.0.1 for live-collector tests (boto3 over HTTP, no in-process mocks)."""
+"""A real moto server on 127.0.0.1 for live-collector tests: boto3 over HTTP, no mocks."""
 
 from __future__ import annotations
 
