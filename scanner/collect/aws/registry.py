@@ -11,8 +11,10 @@ from scanner.errors import UsageError
 SERVICE_MODULES: tuple[str, ...] = (
     "organizations",
     "ec2",
+    "ec2_reserved",
     "autoscaling",
     "eks",
+    "eks_addons",
     "rds",
     "elasticache",
     "s3",
