@@ -15,7 +15,7 @@ help:
 $(BIN)/archscan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	@touch $@
 
 $(VENV)/.test-extras: $(BIN)/archscan
@@ -33,6 +33,10 @@ demo: $(BIN)/archscan
 		--junit $(OUT)/drifted.xml --markdown $(OUT)/drifted.md \
 		--snapshot-out $(OUT)/drifted.inventory.json; \
 	code=$$?; echo "exit code $$code; reports in $(OUT)/"; test $$code -eq 1
+	@echo
+	@echo "== live audit of an organization seeded on a local moto server (expect exit 1) =="
+	$(BIN)/archscan demo --no-color --json $(OUT)/demo-live.json; \
+	code=$$?; echo "exit code $$code"; test $$code -eq 1
 
 lint: $(VENV)/.test-extras
 	$(BIN)/ruff check scanner rules tests examples conftest.py

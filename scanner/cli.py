@@ -43,6 +43,10 @@ class Console:
         if not self.quiet and self.interactive:
             click.echo(f"archscan: {text}", err=True)
 
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            click.echo(f"archscan: {text}", err=True)
+
     def warn(self, text: str) -> None:
         if not self.quiet:
             click.echo(f"archscan: warning: {text}", err=True)
@@ -483,3 +487,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         code = ExitCode.INPUT_ERROR
     sys.exit(int(code or 0))
+
+
+# Live commands register themselves on `cli`; imported last to avoid a cycle.
+from scanner import cli_live  # noqa: E402,F401
+from scanner.demo import command as demo_command  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import urllib.request
@@ -38,6 +39,7 @@ def moto_server() -> Iterator[str]:
         raise RuntimeError(
             "the moto server is not installed: pip install 'archscan[demo]'"
         ) from exc
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on stderr
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     for key, value in TEST_CREDENTIALS.items():
         os.environ.setdefault(key, value)

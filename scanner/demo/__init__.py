@@ -1,0 +1,1 @@
+"""`archscan demo`: a seeded organization on a loopback moto server, audited live."""
