@@ -129,6 +129,8 @@ net_003 contains v if {
 	v := {
 		"resource": sprintf("%s/subnet-tier/%s", [env_vpc_id(env), tier]),
 		"environment": env,
+		"account": object.get(env_vpc(env), "account", null),
+		"region": object.get(env_vpc(env), "region", null),
 		"status": status,
 		"message": msg,
 		"expected": {"subnets": spec.az_count, "azs": spec.az_count},
@@ -137,6 +139,12 @@ net_003 contains v if {
 }
 
 env_vpc_id(env) := min({v.id | some v in vpcs; v.environment == env})
+
+# The environment's VPC (the first by id when several), for a scope verdict's account and region.
+env_vpc(env) := v if {
+	some v in vpcs
+	v.id == env_vpc_id(env)
+}
 
 nats := [n | some n in lib.resources("aws_nat_gateway"); object.get(n.attributes, "connectivity_type", "public") != "private"]
 
@@ -195,6 +203,8 @@ net_004 contains v if {
 	v := {
 		"resource": sprintf("%s/nat-gateways", [env_vpc_id(env)]),
 		"environment": env,
+		"account": object.get(env_vpc(env), "account", null),
+		"region": object.get(env_vpc(env), "region", null),
 		"status": status,
 		"message": msg,
 		"expected": {"count": spec.count, "one_per_az": spec.one_per_az},

@@ -127,3 +127,13 @@ test_net_005_public_subnets_are_not_judged if {
 	results := network.net_005 with input as inp
 	count(statuses(results, "pub_a")) == 0
 }
+
+test_net_004_scope_verdict_carries_the_vpc_account_and_region if {
+	live_vpc := object.union(vpc("vpc.prod", "prod", "10.2.0.0/16"), {"account": "555555555555", "region": "us-west-2"})
+	inp := {"by_type": {"aws_vpc": [live_vpc], "aws_subnet": prod_subnets, "aws_nat_gateway": [nat("n1", "pub_a")]}}
+	results := network.net_004 with input as inp
+	some r in results
+	r.resource == "vpc.prod/nat-gateways"
+	r.account == "555555555555"
+	r.region == "us-west-2"
+}
