@@ -672,3 +672,11 @@ def test_s3_versioning_status_survives_an_unknown_mfa_delete(tmp_path: Path) -> 
     assert bucket.attributes["versioning"]["status"] == "Enabled"
     assert bucket.attributes["versioning"]["mfa_delete"] is None
     assert "versioning" not in bucket.unknown and "versioning.mfa_delete" in bucket.unknown
+
+
+def test_replication_destination_is_the_bucket_name() -> None:
+    from scanner.collect.terraform.map_storage import bucket_name
+
+    assert bucket_name("arn:aws:s3:::prod-replica") == "prod-replica"
+    assert bucket_name("prod-replica") == "prod-replica"
+    assert bucket_name(None) is None

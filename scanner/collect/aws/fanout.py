@@ -97,6 +97,8 @@ def _run_one(
         except Exception as exc:  # a collector bug must not stop the run, nor pass
             status, message = classify(exc)
             call = ctx.calls[-1] if ctx.calls else None
+    if status != CoverageStatus.OK:
+        result.resources = []  # a partial listing is not the estate: the ledger says why
     result.coverage = CoverageEntry(
         task.account, task.region, task.spec.name, status, call, message
     )

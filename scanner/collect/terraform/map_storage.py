@@ -148,6 +148,13 @@ def _inline_replication(ctx: MapContext) -> None:
         _set_replication(ctx, ("replication_configuration", 0, "rules"), ctx)
 
 
+def bucket_name(value: Any) -> str | None:
+    """The bucket name from a bucket ARN (``arn:aws:s3:::name``) or a plain name."""
+    if not isinstance(value, str):
+        return None
+    return value.split(":::", 1)[1] if value.startswith("arn:") and ":::" in value else value
+
+
 def _set_replication(ctx: MapContext, rules_path: tuple[PathStep, ...], owner: Any) -> None:
     """Replication rules of ``ctx`` (the bucket or its split resource) onto ``owner``."""
     count = ctx.count(*rules_path)
@@ -166,7 +173,7 @@ def _set_replication(ctx: MapContext, rules_path: tuple[PathStep, ...], owner: A
             {
                 "id": ctx.value(*rules_path, pos, "id"),
                 "status": ctx.value(*rules_path, pos, "status"),
-                "destination_bucket": destination if isinstance(destination, str) else None,
+                "destination_bucket": bucket_name(destination),
             }
         )
     _assign(owner, "replication", {"rules": rules})
