@@ -93,9 +93,17 @@ def classify(error: BaseException) -> tuple[CoverageStatus, str]:
 
 
 def _not_implemented(message: str, status: int | None) -> bool:
-    """moto answers unimplemented calls with an HTML 500 page naming the missing feature."""
-    text = message.lower()
-    return status in {500, 501} and ("not yet implemented" in text or "notimplemented" in text)
+    """An AWS-compatible endpoint (moto, LocalStack) that lacks an API answers 500/501.
+
+    AWS itself answers server errors with an error code (InternalError, ServiceUnavailable)
+    in the protocol's XML or JSON; an HTML page instead, or a "not yet implemented" text,
+    means the endpoint does not implement the call at all.
+    """
+    text = message.lstrip().lower()
+    if status not in {500, 501}:
+        return False
+    html = text.startswith(("<!doctype html", "<html"))
+    return html or "not yet implemented" in text or "notimplemented" in text
 
 
 def _short(text: str, limit: int = 300) -> str:
