@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from scanner.collect.aws.errors import CollectionFailure, classify
 from scanner.inventory.model import Resource
@@ -38,7 +39,7 @@ class CollectContext:
         self.calls.append(name)
         try:
             return getattr(client, operation)(**params)
-        except (ClientError, BotoCoreError) as exc:
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
             status, message = classify(exc)
             raise CollectionFailure(status, name, message) from exc
 
@@ -55,7 +56,7 @@ class CollectContext:
                 return None
             status, message = classify(exc)
             raise CollectionFailure(status, name, message) from exc
-        except BotoCoreError as exc:
+        except (BotoCoreError, ResponseParserError) as exc:
             status, message = classify(exc)
             raise CollectionFailure(status, name, message) from exc
 
@@ -69,7 +70,7 @@ class CollectContext:
                     yield from page.get(key, []) or []
             else:
                 yield from getattr(client, operation)(**params).get(key, []) or []
-        except (ClientError, BotoCoreError) as exc:
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
             status, message = classify(exc)
             raise CollectionFailure(status, name, message) from exc
 

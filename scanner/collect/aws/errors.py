@@ -11,6 +11,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 from scanner.inventory.model import CoverageStatus
 
@@ -83,6 +84,14 @@ def classify(error: BaseException) -> tuple[CoverageStatus, str]:
         if code in UNSUPPORTED_CODES or _not_implemented(message, status):
             return CoverageStatus.UNSUPPORTED, f"{code}: {_short(message)}"
         return CoverageStatus.ERROR, f"{code}: {_short(message)}"
+    if isinstance(error, ResponseParserError):
+        text = str(error).lower()
+        if "<html" in text or "<!doctype html" in text:
+            return (
+                CoverageStatus.UNSUPPORTED,
+                "the endpoint answered an HTML page: API not implemented",
+            )
+        return CoverageStatus.ERROR, f"unparseable answer: {_short(str(error))}"
     if isinstance(error, ReadTimeoutError | ConnectTimeoutError):
         return CoverageStatus.TIMEOUT, str(error)
     if isinstance(error, EndpointConnectionError):
@@ -100,7 +109,7 @@ def _not_implemented(message: str, status: int | None) -> bool:
     means the endpoint does not implement the call at all.
     """
     text = message.lstrip().lower()
-    if status not in {500, 501}:
+    if status not in {404, 500, 501}:
         return False
     html = text.startswith(("<!doctype html", "<html"))
     return html or "not yet implemented" in text or "notimplemented" in text
