@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import click
 import yaml
 
 from scanner.cli import Console, _now, _report, _run, cli, scan_options

@@ -26,7 +26,13 @@ def collect_live(options: AwsOptions, progress: Progress | None = None) -> Inven
             source=options.profile or "default credentials",
             hint="check the profile, the credentials and --endpoint-url",
         ) from None
-    tasks = plan_tasks(accounts, regions, specs, management=sessions.caller_account)
+    tasks = plan_tasks(
+        accounts,
+        regions,
+        specs,
+        management=sessions.caller_account,
+        home_region=options.home_region,
+    )
     results = run_tasks(tasks, sessions, options, progress)
     inventory = Inventory(
         source={

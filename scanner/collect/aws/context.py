@@ -27,6 +27,7 @@ class CollectContext:
     account: str
     region: str
     client_factory: Callable[[str, str], Any]  # (service, region) -> boto3 client
+    home: bool = False  # the one region task per account that also reads account-wide objects
     calls: list[str] = field(default_factory=list)  # "service:Operation" made, for IAM checks
 
     def client(self, service: str, region: str | None = None) -> Any:

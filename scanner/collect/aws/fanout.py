@@ -26,6 +26,7 @@ class Task:
     account: str
     region: str  # GLOBAL_REGION for global and management-scoped services
     spec: ServiceSpec
+    home: bool = False  # reads account-wide objects of a regional service (CloudFront WAF, ...)
 
 
 @dataclass
@@ -39,14 +40,24 @@ class TaskResult:
 
 
 def plan_tasks(
-    accounts: list[str], regions: list[str], specs: list[ServiceSpec], management: str
+    accounts: list[str],
+    regions: list[str],
+    specs: list[ServiceSpec],
+    management: str,
+    home_region: str = "us-east-1",
 ) -> list[Task]:
-    """Every (account, region, service) to collect, in a stable order."""
+    """Every (account, region, service) to collect, in a stable order.
+
+    One regional task per account is the "home" task: the home region when it is
+    selected, else the first selected region, so account-wide objects of regional
+    services are read exactly once whichever regions were chosen.
+    """
+    home = home_region if home_region in regions else (regions[0] if regions else home_region)
     tasks: list[Task] = []
     for account in accounts:
         for spec in specs:
             if spec.scope == Scope.REGIONAL:
-                tasks.extend(Task(account, region, spec) for region in regions)
+                tasks.extend(Task(account, region, spec, region == home) for region in regions)
             elif spec.scope == Scope.GLOBAL or account == management:
                 tasks.append(Task(account, GLOBAL_REGION, spec))
     return tasks
@@ -85,6 +96,7 @@ def _run_one(
         account=task.account,
         region=region,
         client_factory=lambda service, where: sessions.client(task.account, service, where),
+        home=task.home,
     )
     result = TaskResult(task)
     with cap:
