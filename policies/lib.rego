@@ -78,3 +78,11 @@ message_of(problems, unknowns, prefix, pass_text) := sprintf("%s: %s", [prefix, 
 } else := sprintf("%s: known only after apply: %s", [prefix, concat(", ", unknowns)]) if {
 	count(unknowns) > 0
 } else := sprintf("%s: %s", [prefix, pass_text])
+
+# Subnets of a default VPC (AWS creates one per region) are not part of the tier plan.
+in_default_vpc(s) if s.attributes.is_default == true
+
+in_default_vpc(s) if by_id[s.refs.vpc].attributes.is_default == true
+
+# Subnets that the documented tier plan governs.
+planned_subnets := [s | some s in resources("aws_subnet"); not in_default_vpc(s)]

@@ -74,7 +74,7 @@ net_002 contains v if {
 	v := lib.verdict(vpc, status, msg, "no overlap", clashes)
 }
 
-subnets := lib.resources("aws_subnet")
+subnets := lib.planned_subnets
 
 # METADATA
 # title: Subnets follow the documented tier plan

@@ -137,3 +137,10 @@ test_net_004_scope_verdict_carries_the_vpc_account_and_region if {
 	r.account == "555555555555"
 	r.region == "us-west-2"
 }
+
+test_net_003_default_vpc_subnets_are_not_judged if {
+	default_vpc := object.union(vpc("vpc.default", "prod", "172.31.0.0/16"), {"attributes": {"cidr_block": "172.31.0.0/16", "is_default": true}})
+	default_subnet := object.union(subnet("default_a", "prod", "172.31.0.0/20", "us-west-2a"), {"refs": {"vpc": "vpc.default"}})
+	results := network.net_003 with input as {"by_type": {"aws_vpc": [default_vpc], "aws_subnet": [default_subnet]}}
+	count(statuses(results, "default_a")) == 0
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def demo(**options: Any) -> int:
     """
     try:
         from scanner.collect.aws.collector import collect_live
-        from scanner.collect.aws.moto_server import Seeder, moto_server
+        from scanner.collect.aws.moto_server import TEST_CREDENTIALS, Seeder, moto_process
         from scanner.collect.aws.options import AwsOptions
         from scanner.demo.seed import DRIFTS, REGION, seed
     except ImportError as exc:
@@ -46,7 +47,10 @@ def demo(**options: Any) -> int:
         ) from None
     console = Console(options["quiet"])
     started = _now()
-    with moto_server() as url, tempfile.TemporaryDirectory() as folder:
+    # The demo talks only to its own loopback server: moto's test credentials, never the user's.
+    os.environ.update(TEST_CREDENTIALS)
+    os.environ.pop("AWS_PROFILE", None)
+    with moto_process() as url, tempfile.TemporaryDirectory() as folder:
         console.info(f"moto server on {url}; seeding an organization (drifts: {', '.join(DRIFTS)})")
         seeded = seed(Seeder(url))
         if options["baseline"] is None:

@@ -81,8 +81,13 @@ def classify(error: BaseException) -> tuple[CoverageStatus, str]:
             return CoverageStatus.DENIED, f"{code}: {message}"
         if code in THROTTLED_CODES or status == 429:
             return CoverageStatus.THROTTLED, f"{code}: {message}"
-        if code in UNSUPPORTED_CODES or _not_implemented(message, status):
+        if code in UNSUPPORTED_CODES:
             return CoverageStatus.UNSUPPORTED, f"{code}: {_short(message)}"
+        if _not_implemented(message, status):
+            return (
+                CoverageStatus.UNSUPPORTED,
+                f"the endpoint does not implement this API (HTTP {status})",
+            )
         return CoverageStatus.ERROR, f"{code}: {_short(message)}"
     if isinstance(error, ResponseParserError):
         text = str(error).lower()

@@ -6,6 +6,9 @@ import json
 import logging
 import os
 import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +53,42 @@ def moto_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+@contextmanager
+def moto_process(startup_seconds: float = 60.0) -> Iterator[str]:
+    """A moto server in a child process on 127.0.0.1, its log discarded (for the demo)."""
+    port = free_port()
+    env = {**os.environ, **TEST_CREDENTIALS, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, child, startup_seconds)
+        yield url
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _wait_until_up(url: str, child: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError("the moto server exited at start: is moto[server] installed?")
+        try:
+            with urllib.request.urlopen(url + "/moto-api/", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the moto server did not answer on {url} within {seconds:.0f} s")
 
 
 def reset(url: str) -> None:
