@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +47,20 @@ MAPPERS: dict[str, Mapper] = {
     "aws_lb_listener": map_loadbalancing.map_lb_listener,
     "aws_alb_listener": map_loadbalancing.map_lb_listener,
 }
+
+
+def _family_mappers() -> dict[str, Mapper]:
+    """``EXTRA_MAPPERS`` of every ``map_*`` module, so a control family adds its own types."""
+    found: dict[str, Mapper] = {}
+    package = importlib.import_module("scanner.collect.terraform")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("map_"):
+            module = importlib.import_module(f"scanner.collect.terraform.{info.name}")
+            found.update(getattr(module, "EXTRA_MAPPERS", {}))
+    return found
+
+
+MAPPERS.update({k: v for k, v in _family_mappers().items() if k not in MAPPERS})
 
 # Default resources that describe the same thing as their plain type.
 _DEFAULT_TYPES = {"aws_default_vpc": "aws_vpc", "aws_default_subnet": "aws_subnet"}
