@@ -86,7 +86,7 @@ def baseline() -> dict[str, Any]:
 def scan_plan(
     plan: dict[str, Any], folder: Path, rules: set[str], env: str | None = None
 ) -> list[Finding]:
-    """Findings of ``rules`` on ``plan`` (written to ``folder``), as `archscan plan` computes them."""
+    """Findings of ``rules`` on ``plan`` (written to ``folder``), as `archscan plan` has them."""
     path = folder / "plan.json"
     path.write_text(json.dumps(plan), encoding="utf-8")
     return scan_inventory(collect_plan(path), rules, env)
