@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-import pytest
 from botocore.stub import Stubber
 
 from scanner.collect.aws.context import CollectContext
@@ -157,11 +156,6 @@ def test_every_call_is_a_declared_permission(moto: Seeder) -> None:
     assert {iam_action(call) for call in ctx.calls} == set(eks.SPEC.permissions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moto routes no ListAddons: its HTML 404 page is 'error' to errors.classify(), "
-    "which maps only HTML 500/501 pages to 'unsupported'",
-)
 def test_addons_unsupported_by_moto_hide_no_cluster(moto: Seeder, audit) -> None:  # type: ignore[no-untyped-def]
     seeded = seed_prod(moto)
     inventory = audit(["eks", "eks-addons"], regions=["us-west-2"])

@@ -114,7 +114,7 @@ class Seeder:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.config = Config(retries={"max_attempts": 1})
+        self.config = Config(retries={"total_max_attempts": 1, "mode": "standard"})
         self._members: dict[str, boto3.Session] = {}
 
     def session(self, account: str = DEFAULT_ACCOUNT) -> boto3.Session:

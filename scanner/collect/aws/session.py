@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from scanner.collect.aws.errors import CollectionFailure, classify
@@ -23,19 +25,29 @@ class Sessions:
         self.config = Config(
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,
-            retries={"max_attempts": options.max_attempts, "mode": "standard"},
+            retries={"total_max_attempts": options.max_attempts, "mode": "standard"},
             user_agent_extra="archscan",
         )
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Service models are read-only data: parse them once for every thread's session.
+        self._loader = botocore.loaders.create_loader()
         self._credentials: dict[str, dict[str, Any]] = {}
         self.caller_account = self._caller_account()
 
     def _base(self) -> boto3.Session:
         session = getattr(self._local, "base", None)
         if session is None:
-            session = boto3.Session(profile_name=self.options.profile)
+            session = boto3.Session(
+                profile_name=self.options.profile, botocore_session=self._botocore()
+            )
             self._local.base = session
+        return session
+
+    def _botocore(self) -> botocore.session.Session:
+        """A fresh botocore session (one per thread) that shares the parsed models."""
+        session = botocore.session.Session()
+        session.register_component("data_loader", self._loader)
         return session
 
     def _caller_account(self) -> str:
@@ -66,6 +78,7 @@ class Sessions:
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
+            botocore_session=self._botocore(),
         )
         sessions[account] = (session, credentials["Expiration"])
         return session

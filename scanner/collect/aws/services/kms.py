@@ -20,7 +20,7 @@ def collect(ctx: CollectContext) -> Iterator[Resource]:
         if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") == "PendingDeletion":
             continue
         rotation = ctx.optional(kms, "get_key_rotation_status", NO_ROTATION_ANSWER, KeyId=key_id)
-        tags = ctx.optional(kms, "list_resource_tags", ("AccessDeniedException",), KeyId=key_id)
+        tags = ctx.call(kms, "list_resource_tags", KeyId=key_id)
         yield ctx.resource(
             meta["Arn"],
             "aws_kms_key",
