@@ -39,8 +39,8 @@ demo: $(BIN)/archscan
 	code=$$?; echo "exit code $$code"; test $$code -eq 1
 
 lint: $(VENV)/.test-extras
-	$(BIN)/ruff check scanner rules tests examples conftest.py
-	$(BIN)/ruff format --check scanner rules tests examples conftest.py
+	$(BIN)/ruff check scanner rules tests examples bench conftest.py
+	$(BIN)/ruff format --check scanner rules tests examples bench conftest.py
 
 test: $(VENV)/.test-extras
 	bash scripts/install-sarif-multitool.sh
