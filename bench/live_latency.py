@@ -49,10 +49,10 @@ def main() -> None:
                 rows.append(
                     (workers, seconds, len(inventory.resources), len(inventory.coverage), ledger)
                 )
+    machine = platform.processor() or platform.machine()
     print(
         f"Seeded organization: {len(seeded.accounts)} accounts x 1 region ({REGION}); "
-        f"latency {args.latency * 1000:.0f} ms per request; {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores"
+        f"latency {args.latency * 1000:.0f} ms per request; {machine}, {os.cpu_count()} cores"
     )
     print()
     print("| --max-workers | wall time (s) | resources | ledger entries | ledger |")
