@@ -12,6 +12,7 @@ from scanner import __version__
 from scanner.baseline import Baseline, load_baseline
 from scanner.baseline.environment import resolve_environments
 from scanner.engine.evaluate import evaluate
+from scanner.engine.overrides import apply_rule_settings, check_rule_settings, disabled_rules
 from scanner.engine.ruleset import RuleSet
 from scanner.findings import Severity
 from scanner.gate import UnknownMode, exit_code
@@ -61,7 +62,14 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
     clock = time.perf_counter()
     baseline: Baseline = load_baseline(options.baseline or default_baseline())
     ruleset = load_rules(options)
-    selected = ruleset.select(options.include, options.exclude)
+    settings = baseline.data.get("rules") or {}
+    check_rule_settings(
+        settings,
+        set(ruleset.by_id()),
+        set(baseline.data.get("environments", {})),
+        str(baseline.path),
+    )
+    selected = ruleset.select(options.include, options.exclude) - disabled_rules(settings)
     timings["load_rules"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -70,7 +78,7 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
         from scanner.engine.opa_remote import RemoteOpa
 
         ruleset.rego = RemoteOpa(options.opa_url, ruleset.rego)  # type: ignore[assignment]
-    findings = evaluate(inventory, baseline.data, ruleset, selected)
+    findings = apply_rule_settings(evaluate(inventory, baseline.data, ruleset, selected), settings)
     timings["evaluate"] = time.perf_counter() - clock
 
     code = exit_code(findings, options.fail_on, options.unknown, options.soft_fail)

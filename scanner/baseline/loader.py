@@ -25,6 +25,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from scanner.baseline import overlay
 from scanner.errors import BaselineError
 from scanner.paths import bundled_dir
 
@@ -93,12 +94,35 @@ class _Problem:
 
 
 def load_baseline(path: str | Path) -> Baseline:
-    """Read, parse and validate a baseline file; raise BaselineError on any problem."""
-    baseline = parse_baseline(path)
+    """Read, parse and validate a baseline file; raise BaselineError on any problem.
+
+    A file with ``extends`` is merged over the baseline it names first (see overlay.py).
+    """
+    baseline = _resolve_extends(parse_baseline(path), set())
     problems = _schema_problems(baseline) or _semantic_problems(baseline)
     if problems:
         _raise(baseline.path, problems)
     return baseline
+
+
+def _resolve_extends(baseline: Baseline, seen: set[Path]) -> Baseline:
+    """The baseline merged over its parents; line numbers stay those of the user's file."""
+    if "extends" not in baseline.data:
+        return baseline
+    here = baseline.path.resolve()
+    if here in seen or len(seen) >= overlay.MAX_DEPTH:
+        raise BaselineError(
+            "extends: forms a cycle or is nested too deeply", source=str(baseline.path)
+        )
+    parent_file = overlay.parent_path(baseline.data["extends"], baseline.path)
+    parent = _resolve_extends(parse_baseline(parent_file), seen | {here})
+    own = {key: value for key, value in baseline.data.items() if key != "extends"}
+    return Baseline(
+        data=overlay.merge(parent.data, own),
+        path=baseline.path,
+        digest=overlay.combined_digest(parent.digest, baseline.digest),
+        lines=baseline.lines,
+    )
 
 
 def parse_baseline(path: str | Path) -> Baseline:
