@@ -397,6 +397,27 @@ def _short(path: str) -> str:
         return path
 
 
+@rules.command("docs")
+@_rule_dirs_options
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout."
+)
+def rules_docs(
+    policy_dirs: tuple[Path, ...], rules_dirs: tuple[Path, ...], output: Path | None
+) -> int:
+    """Write the rule catalogue (docs/rules.md) from the rules' metadata."""
+    from scanner.engine.rules_doc import render_rules_doc
+    from scanner.engine.ruleset import RuleSet
+    from scanner.fileio import write_atomic
+
+    text = render_rules_doc(RuleSet.load(list(policy_dirs), list(rules_dirs)).all_meta())
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
 @rules.command("show")
 @click.argument("rule_id")
 @_rule_dirs_options
