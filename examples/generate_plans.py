@@ -1676,7 +1676,7 @@ def add_data_services(root: Module, vpc: Module, eks: Module) -> None:
     # gp3 data volumes and one io2 volume, all encrypted with the estate key.
     volumes = {
         "grafana": ("us-west-2b", "gp3", 50, 3000, 125),
-        "ledger": ("us-west-2c", "io2", 500, 16000, None),
+        "ledger": ("us-west-2c", "io2", 500, 3000, None),
         "prometheus": ("us-west-2a", "gp3", 200, 6000, 250),
     }
     root.resource(
