@@ -11,6 +11,7 @@ from scanner.engine.metadata import RuleMeta
 from scanner.findings import Finding, Severity
 from scanner.inventory.model import CoverageEntry
 from scanner.report.context import ReportContext
+from scanner.report.cost_section import cost_rows
 from scanner.report.summary import (
     fail_by_severity,
     plain,
@@ -100,6 +101,7 @@ def build(ctx: ReportContext) -> dict[str, Any]:
         "rules": rules,
         "findings": [finding_entry(finding) for finding in sorted_findings(ctx.findings)],
         "coverage": coverage,
+        "cost": [row.to_dict() for row in cost_rows(ctx)],
         "unmapped_types": {name: ctx.unmapped_types[name] for name in sorted(ctx.unmapped_types)},
         "warnings": list(ctx.warnings),
     }

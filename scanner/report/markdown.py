@@ -10,6 +10,7 @@ from scanner import __version__
 from scanner.findings import Finding, Severity, Status
 from scanner.inventory.model import CoverageStatus
 from scanner.report.context import ReportContext
+from scanner.report.cost_section import assumptions, cost_rows, money
 from scanner.report.escaping import markdown_text, one_line, truncate
 from scanner.report.summary import (
     coverage_gaps,
@@ -198,6 +199,31 @@ def finding_count_line(findings: list[Finding]) -> str:
     return f"{passed} passing checks not listed." if passed else ""
 
 
+def cost_markdown(ctx: ReportContext) -> list[str]:
+    """The estimate beside the budget per environment and component, assumptions listed."""
+    rows = cost_rows(ctx)
+    if not rows:
+        return []
+    body = table(
+        ["Environment", "Component", "Estimate/month", "Budget", "Limit", "COST-001"],
+        [
+            [
+                cell(r.environment, 40),
+                cell(r.component, 40),
+                money(r.estimate),
+                money(r.budget),
+                money(r.limit),
+                cell(r.status, 20),
+            ]
+            for r in rows
+        ],
+    )
+    notes = [f"- {cell(note, 300)}" for note in assumptions(ctx)]
+    if notes:
+        body = [*body, "", "Assumptions:", "", *notes]
+    return ["", *details_block(f"Cost estimate vs budget ({rows[0].currency})", body)]
+
+
 def render(ctx: ReportContext) -> str:
     """The pull-request comment."""
     lines = ["## archscan report", "", badge(ctx), "", *counts_section(ctx), ""]
@@ -207,6 +233,7 @@ def render(ctx: ReportContext) -> str:
         lines += ["", passed]
     lines += not_evaluated_section(ctx)
     lines += waived_section(ctx)
+    lines += cost_markdown(ctx)
     lines += coverage_section(ctx)
     lines += notes_section(ctx)
     lines += footer(ctx)

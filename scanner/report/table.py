@@ -7,6 +7,7 @@ from tabulate import tabulate
 from scanner.findings import Finding, Severity, Status
 from scanner.inventory.model import CoverageStatus
 from scanner.report.context import ReportContext
+from scanner.report.cost_section import assumptions, cost_rows, money
 from scanner.report.escaping import terminal_safe, truncate, truncate_middle
 from scanner.report.summary import (
     coverage_gaps,
@@ -130,6 +131,38 @@ def summary_line(ctx: ReportContext) -> str:
     return f"{scope}: {', '.join(parts)} — exit {ctx.exit_code} (fail-on: {fail_on})"
 
 
+def cost_section(ctx: ReportContext) -> list[str]:
+    """Monthly estimate beside the documented budget, and every assumption behind it."""
+    rows = cost_rows(ctx)
+    if not rows:
+        return []
+    currency = rows[0].currency
+    table = [
+        (
+            r.environment,
+            r.component,
+            money(r.estimate),
+            money(r.budget),
+            money(r.limit),
+            r.status + (f" ({r.unknown_lines} unknown)" if r.unknown_lines else ""),
+        )
+        for r in rows
+    ]
+    headers = [
+        "environment",
+        "component",
+        f"estimate/month ({currency})",
+        "budget",
+        "limit",
+        "COST-001",
+    ]
+    lines = ["Cost estimate vs budget", tabulate(table, headers=headers, disable_numparse=True)]
+    notes = assumptions(ctx)
+    if notes:
+        lines.append("Assumptions: " + "; ".join(terminal_safe(note) for note in notes))
+    return [*lines, ""]
+
+
 def render(
     ctx: ReportContext,
     *,
@@ -139,6 +172,7 @@ def render(
 ) -> str:
     """The terminal report: findings, coverage gaps, unmapped types, warnings, summary."""
     lines = findings_section(ctx, show_passed, color, message_width)
+    lines += cost_section(ctx)
     lines += coverage_section(ctx)
     lines += unmapped_line(ctx)
     lines += warnings_section(ctx)

@@ -82,10 +82,10 @@ def test_link_without_configuration_is_unresolved(tmp_path: Path) -> None:
 
 def test_unmapped_types_list_raw_unknown_paths(tmp_path: Path) -> None:
     unknown = {"arn": True, "replica": [{"kms_key_id": True}], "tags": {}}
-    path = _plan_with(tmp_path, "aws_secretsmanager_secret", {"name": "s"}, unknown)
-    secret = collect_plan(path).resources[0]
-    assert secret.mapped is False
-    assert sorted(secret.unknown) == ["arn", "replica.0.kms_key_id"]
+    path = _plan_with(tmp_path, "aws_dynamodb_table", {"name": "s"}, unknown)
+    table = collect_plan(path).resources[0]
+    assert table.mapped is False
+    assert sorted(table.unknown) == ["arn", "replica.0.kms_key_id"]
 
 
 def test_partly_unknown_list_is_unknown(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from scanner.collect.terraform import collect_plan
+from scanner.collect.terraform.configuration import ConfigIndex
+from scanner.collect.terraform.walk import build_index
 from tests.collect.conftest import DATA, raw_changes, read_json
 
 GONE = ({"delete"}, {"forget"}, {"delete", "forget"})
@@ -135,12 +137,14 @@ def test_create_without_after_uses_planned_values(real_plan) -> None:
     plan = read_json(path)
     change = raw_changes(plan)[0]
     assert change["change"]["after"] is None and change["change"]["actions"] == ["create"]
-    inventory = collect_plan(path)
-    resource = inventory.by_id()[change["address"]]
+    # The distribution is a mapped type (map_edge), so the walk's instance is checked directly.
+    index = build_index(plan, ConfigIndex(plan.get("configuration"), plan.get("variables")))
+    instance = index.by_address[change["address"]]
     planned = plan["planned_values"]["root_module"]["resources"][0]["values"]
-    assert resource.attributes["logging_config"] == planned["logging_config"]
-    assert resource.change == ["create"]
-    assert "logging_config.0.bucket" in resource.unknown
+    assert instance.after["logging_config"] == planned["logging_config"]
+    assert instance.actions == ["create"]
+    assert instance.unknown == {"logging_config": [{"bucket": True}]}
+    assert collect_plan(path).by_id()[change["address"]].change == ["create"]
 
 
 def test_nested_child_modules_at_any_depth(tmp_path: Path) -> None:
