@@ -322,3 +322,42 @@ dr_006 contains v if {
 	]
 	v := scope_verdict(env, "dns-failover", problems, unknowns, sprintf("failover for %s", [concat(", ", sort(good))]), {"failover": ["PRIMARY", "SECONDARY"], "health_check": true}, {"failover_names": sort(good)})
 }
+
+velero_buckets(env) := [b |
+	some b in lib.resources("aws_s3_bucket")
+	b.environment == env
+	contains(lower(object.get(b.attributes, "bucket", "")), lower(dr.velero.bucket_name_contains))
+]
+
+# METADATA
+# title: Velero backs up to the versioned primary bucket
+# description: "Kubernetes backups (Velero) write to a versioned bucket in the primary region: the bucket whose name contains dr.velero.bucket_name_contains. Runs where the plan holds the environment's EKS clusters."
+# custom:
+#   id: DR-007
+#   severity: low
+#   inputs: [plan]
+#   reads: [aws_s3_bucket, aws_eks_cluster]
+#   seed: "Velero - K8s Backup -> Backup to S3 (PRIM_S3, Versioning Enabled)"
+#   rationale: Cluster backups in an unversioned bucket can be overwritten or deleted by the same mistake they are meant to undo.
+#   remediation: "Terraform: an aws_s3_bucket for Velero in the primary region with aws_s3_bucket_versioning status Enabled, and Velero's BackupStorageLocation pointing at it."
+#   baseline: [dr.environments, dr.velero.bucket_versioned, dr.velero.bucket_name_contains, regions.primary]
+#   frameworks: {well_architected: "REL09-BP02", cis: null}
+dr_007 contains v if {
+	some env in dr.environments
+	count([c | some c in lib.resources("aws_eks_cluster"); c.environment == env]) > 0
+	buckets := velero_buckets(env)
+	problems := array.concat(
+		[sprintf("no bucket whose name contains %q", [dr.velero.bucket_name_contains]) | count(buckets) == 0],
+		array.concat(
+			[sprintf("%s is in %v, not %s", [b.id, b.region, regions.primary]) | some b in buckets; b.region != regions.primary],
+			[sprintf("%s versioning is %v", [b.id, object.get(b.attributes, ["versioning", "status"], "Disabled")]) |
+				dr.velero.bucket_versioned
+				some b in buckets
+				not lib.unknown(b, "versioning")
+				object.get(b.attributes, ["versioning", "status"], "Disabled") != "Enabled"
+			],
+		),
+	)
+	unknowns := [sprintf("%s versioning", [b.id]) | some b in buckets; lib.unknown(b, "versioning")]
+	v := scope_verdict(env, "velero-bucket", problems, unknowns, sprintf("Velero bucket %s is versioned in %s", [concat(", ", [b.id | some b in buckets]), regions.primary]), {"versioned": dr.velero.bucket_versioned, "region": regions.primary}, {"buckets": [b.id | some b in buckets]})
+}

@@ -101,3 +101,28 @@ test_dr_006_failover_records if {
 	r7 := dr.dr_006 with input as inv([later, secondary])
 	statuses(r7, "prod/dns-failover") == {"UNKNOWN"}
 }
+
+velero_inventory(status, region) := {"by_type": {
+	"aws_eks_cluster": [{"id": "eks", "type": "aws_eks_cluster", "environment": "prod", "region": "us-west-2", "attributes": {}, "refs": {}, "unknown": []}],
+	"aws_s3_bucket": [{"id": "b", "type": "aws_s3_bucket", "environment": "prod", "region": region, "attributes": {"bucket": "prod-velero-backups", "versioning": {"status": status}}, "refs": {}, "unknown": []}],
+}}
+
+test_dr_007_versioned_primary_bucket_passes if {
+	results := dr.dr_007 with input as velero_inventory("Enabled", "us-west-2")
+	{r.status | some r in results} == {"PASS"}
+}
+
+test_dr_007_suspended_or_misplaced_bucket_fails if {
+	suspended := dr.dr_007 with input as velero_inventory("Suspended", "us-west-2")
+	{r.status | some r in suspended} == {"FAIL"}
+	misplaced := dr.dr_007 with input as velero_inventory("Enabled", "us-east-1")
+	{r.status | some r in misplaced} == {"FAIL"}
+}
+
+test_dr_007_missing_bucket_fails if {
+	inp := {"by_type": {"aws_eks_cluster": velero_inventory("Enabled", "us-west-2").by_type.aws_eks_cluster}}
+	results := dr.dr_007 with input as inp
+	some r in results
+	r.status == "FAIL"
+	contains(r.message, "no bucket")
+}
