@@ -37,6 +37,8 @@ HERE = Path(__file__).resolve().parent
 
 TERRAFORM_VERSION = "1.5.7"
 AWS = "registry.terraform.io/hashicorp/aws"
+HELM = "registry.terraform.io/hashicorp/helm"
+HELM_VERSION_CONSTRAINT = "~> 2.17"
 AWS_VERSION_CONSTRAINT = "~> 5.82"
 ACCOUNT_ID = "555555555555"
 REGION = "us-west-2"
@@ -498,6 +500,76 @@ SCHEMAS: dict[str, Schema] = {
         taggable=False,
     ),
     "data.aws_ebs_encryption_by_default": schema(0, "enabled id", taggable=False),
+    "data.aws_ec2_transit_gateway": schema(
+        0,
+        "amazon_side_asn arn association_default_route_table_id auto_accept_shared_attachments "
+        "default_route_table_association default_route_table_propagation description "
+        "dns_support id multicast_support owner_id propagation_default_route_table_id "
+        "security_group_referencing_support tags transit_gateway_cidr_blocks "
+        "vpn_ecmp_support",
+        "id timeouts",
+        taggable=False,
+    ),
+    "aws_ec2_transit_gateway_vpc_attachment": schema(
+        0,
+        "id vpc_owner_id",
+        "timeouts",
+        appliance_mode_support="disable",
+        dns_support="enable",
+        ipv6_support="disable",
+        security_group_referencing_support="enable",
+        transit_gateway_default_route_table_association=True,
+        transit_gateway_default_route_table_propagation=True,
+    ),
+    "aws_rds_global_cluster": schema(
+        0,
+        "arn endpoint engine_lifecycle_support engine_version_actual global_cluster_members[] "
+        "global_cluster_resource_id id",
+        "database_name force_destroy source_db_cluster_identifier",
+        taggable=False,
+    ),
+    "aws_backup_vault": schema(0, "arn id recovery_points", "timeouts", force_destroy=False),
+    "aws_backup_plan": schema(0, "arn id version", "", "advanced_backup_setting"),
+    "aws_backup_selection": schema(
+        0, "id", "", "condition not_resources selection_tag", taggable=False
+    ),
+    "aws_dlm_lifecycle_policy": schema(0, "arn id", "default_policy"),
+    "aws_xray_group": schema(0, "arn id"),
+    "aws_xray_sampling_rule": schema(0, "arn id", "attributes"),
+    "aws_cloudwatch_dashboard": schema(0, "dashboard_arn id", taggable=False),
+    "helm_release": schema(
+        1,
+        "id manifest metadata[]",
+        "description devel keyring postrender repository_ca_file repository_cert_file "
+        "repository_key_file repository_password repository_username set_list "
+        "set_sensitive",
+        "set",
+        sensitive=("repository_password",),
+        taggable=False,
+        atomic=False,
+        cleanup_on_fail=False,
+        create_namespace=False,
+        dependency_update=False,
+        disable_crd_hooks=False,
+        disable_openapi_validation=False,
+        disable_webhooks=False,
+        force_update=False,
+        lint=False,
+        max_history=0,
+        pass_credentials=False,
+        recreate_pods=False,
+        render_subchart_notes=True,
+        replace=False,
+        reset_values=False,
+        reuse_values=False,
+        skip_crds=False,
+        status="deployed",
+        timeout=300,
+        upgrade_install=None,
+        verify=False,
+        wait=True,
+        wait_for_jobs=False,
+    ),
 }
 
 
@@ -1059,8 +1131,8 @@ def build_vpc(v: Variant) -> Module:
 
 # Node groups: capacity type, min, desired, max, and a taint for dedicated groups.
 NODE_GROUPS = {
-    "system": ("ON_DEMAND", 3, 3, 6, ("CriticalAddonsOnly", "true")),
-    "application": ("ON_DEMAND", 3, 3, 20, None),
+    "system": ("ON_DEMAND", 3, 3, 3, ("CriticalAddonsOnly", "true")),
+    "application": ("ON_DEMAND", 0, 3, 20, None),
     "batch": ("SPOT", 0, 1, 4, ("workload", "batch")),
 }
 NODE_POLICIES = [
@@ -1332,6 +1404,13 @@ def build_eks(vpc: Module) -> Module:
     m.output(
         "node_security_group_id", "Security group of the worker nodes", "aws_security_group.node.id"
     )
+    m.output(
+        "cluster_ca_certificate",
+        "Certificate authority of the Kubernetes API",
+        "aws_eks_cluster.this.certificate_authority[0].data",
+    )
+    m.output("cluster_role_arn", "IAM role of the control plane", "aws_iam_role.cluster.arn")
+    m.output("node_role_arn", "IAM role of the worker nodes", "aws_iam_role.node.arn")
     return m
 
 
@@ -1343,6 +1422,9 @@ def build_db(v: Variant, vpc: Module) -> Module:
             "allowed_security_group_ids": ref("module.eks.node_security_group_id"),
             "availability_zones": ref("local.azs"),
             "backup_retention_period": const(7),
+            "global_cluster_identifier": ref(
+                "aws_rds_global_cluster.prod.global_cluster_identifier"
+            ),
             "instance_class": ref("var.db_instance_class"),
             "instance_count": ref("var.db_instance_count"),
             "kms_key_arn": ref("aws_kms_key.main.arn"),
@@ -1368,6 +1450,7 @@ def build_db(v: Variant, vpc: Module) -> Module:
     m.var("master_password", "Master password of the cluster", sensitive=True)
     m.var("storage_encrypted", "Encrypt the cluster storage", default=True)
     m.var("backup_retention_period", "Days of automated backups", default=7)
+    m.var("global_cluster_identifier", "Aurora global database this cluster is primary of")
     m.var("tags", "Tags applied to every resource", default={})
 
     def named(name: str, *extra: str, **more: str) -> Arg:
@@ -1417,6 +1500,7 @@ def build_db(v: Variant, vpc: Module) -> Module:
         {
             "availability_zones": via(list(AZS), "var.availability_zones"),
             "backup_retention_period": via(7, "var.backup_retention_period"),
+            "global_cluster_identifier": via(GLOBAL_CLUSTER, "var.global_cluster_identifier"),
             "cluster_identifier": via("prod-aurora", "var.name"),
             "copy_tags_to_snapshot": lit(True),
             "database_name": lit("app"),
@@ -1466,6 +1550,7 @@ def build_db(v: Variant, vpc: Module) -> Module:
         "writer_instance_id", "The first (writer) instance", "aws_rds_cluster_instance.this[0].id"
     )
     m.output("security_group_id", "Security group of the cluster", "aws_security_group.this.id")
+    m.output("cluster_arn", "ARN of the cluster", "aws_rds_cluster.this.arn")
     return m
 
 
@@ -2004,6 +2089,456 @@ def add_drift_resources(root: Module, vpc: Module) -> None:
     )
 
 
+NETWORK_ACCOUNT_ID = "222222222222"  # accounts.network in baselines/reference.yaml
+TRANSIT_GATEWAY_ID = "tgw-0c1f9e4d7a2b35e80"  # shared with prod through AWS RAM
+DR_PRIVATE_SUBNET_IDS = (  # the DR network stack's private subnets in us-east-1
+    "subnet-0d3b7f2a91c4e5a06",
+    "subnet-0e84c1d5b6a9f2317",
+    "subnet-0f2a6e9c3d18b7425",
+)
+DR_DB_SUBNET_GROUP = "prod-dr-database"
+GLOBAL_CLUSTER = "prod-aurora-global"  # created by the DR network stack
+# environments.prod.eks.addons, plus Karpenter (environments.prod.eks.karpenter).
+ADDONS = {
+    "adot": (
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-operator",
+        "0.79.0",
+        "opentelemetry-operator-system",
+    ),
+    "aws-load-balancer-controller": (
+        "https://aws.github.io/eks-charts",
+        "aws-load-balancer-controller",
+        "1.11.0",
+        "kube-system",
+    ),
+    "cert-manager": ("https://charts.jetstack.io", "cert-manager", "v1.16.3", "cert-manager"),
+    "external-dns": (
+        "https://kubernetes-sigs.github.io/external-dns",
+        "external-dns",
+        "1.15.1",
+        "external-dns",
+    ),
+    "external-secrets": (
+        "https://charts.external-secrets.io",
+        "external-secrets",
+        "0.13.0",
+        "external-secrets",
+    ),
+    "fluent-bit": ("https://fluent.github.io/helm-charts", "fluent-bit", "0.48.5", "logging"),
+    "istio": (
+        "https://istio-release.storage.googleapis.com/charts",
+        "istiod",
+        "1.24.2",
+        "istio-system",
+    ),
+    "karpenter": ("oci://public.ecr.aws/karpenter", "karpenter", "1.1.1", "kube-system"),
+    "keda": ("https://kedacore.github.io/charts", "keda", "2.16.1", "keda"),
+    "metrics-server": (
+        "https://kubernetes-sigs.github.io/metrics-server",
+        "metrics-server",
+        "3.12.2",
+        "kube-system",
+    ),
+    "prometheus": (
+        "https://prometheus-community.github.io/helm-charts",
+        "kube-prometheus-stack",
+        "68.3.0",
+        "monitoring",
+    ),
+    "vertical-pod-autoscaler": (
+        "https://charts.fairwinds.com/stable",
+        "vpa",
+        "4.7.1",
+        "kube-system",
+    ),
+}
+
+
+def add_resilience(root: Module, v: Variant, vpc: Module, eks: Module) -> None:
+    """What the estate needs beyond the primary region's workload: the Transit Gateway
+    attachment, the DR standby (Aurora replica cluster, minimal EKS cluster), backups and
+    snapshots, the cluster add-ons, tracing and dashboards."""
+    # Transit Gateway: owned by the network account, shared through RAM, read by id.
+    root.data(
+        "aws_ec2_transit_gateway",
+        "network",
+        {"id": via(TRANSIT_GATEWAY_ID, "var.transit_gateway_id")},
+    )
+    root.one(
+        "aws_ec2_transit_gateway_vpc_attachment",
+        "prod",
+        {
+            "subnet_ids": via(
+                [vpc.at(f"aws_subnet.private[{i}]") for i in range(3)],
+                "module.vpc.private_subnet_ids",
+            ),
+            "tags": tags("prod-vpc"),
+            "transit_gateway_id": via(
+                TRANSIT_GATEWAY_ID, "data.aws_ec2_transit_gateway.network.id"
+            ),
+            "vpc_id": via(vpc.at("aws_vpc.this"), "module.vpc.vpc_id"),
+        },
+    )
+
+    # Aurora: a global database, the primary cluster in module.db and a headless
+    # secondary cluster (no instances until failover) in the DR region.
+    root.one(
+        "aws_rds_global_cluster",
+        "prod",
+        {
+            "deletion_protection": lit(True),
+            "engine": lit("aurora-mysql"),
+            "engine_version": lit("8.0.mysql_aurora.3.05.2"),
+            "global_cluster_identifier": lit(GLOBAL_CLUSTER),
+            "storage_encrypted": via(v.db_storage_encrypted, "var.db_storage_encrypted"),
+        },
+    )
+    dr_kms = via(Ref("aws_kms_key.dr", "arn"), "aws_kms_key.dr.arn")
+    root.one(
+        "aws_rds_cluster",
+        "dr_replica",
+        {
+            "backup_retention_period": lit(7),
+            "cluster_identifier": lit("prod-aurora-dr"),
+            "copy_tags_to_snapshot": lit(True),
+            "db_subnet_group_name": via(DR_DB_SUBNET_GROUP, "var.dr_db_subnet_group_name"),
+            "deletion_protection": lit(True),
+            "enabled_cloudwatch_logs_exports": lit(["audit", "error", "slowquery"]),
+            "engine": lit("aurora-mysql"),
+            "engine_mode": lit("provisioned"),
+            "engine_version": lit("8.0.mysql_aurora.3.05.2"),
+            "final_snapshot_identifier": lit("prod-aurora-dr-final"),
+            "kms_key_id": dr_kms
+            if v.db_storage_encrypted
+            else Arg(UNKNOWN, ref("var.db_storage_encrypted", "aws_kms_key.dr.arn")),
+            "master_password": None,
+            "master_username": UNKNOWN,
+            "preferred_backup_window": lit("07:00-09:00"),
+            "preferred_maintenance_window": lit("sun:10:00-sun:11:00"),
+            "global_cluster_identifier": via(
+                GLOBAL_CLUSTER, "aws_rds_global_cluster.prod.global_cluster_identifier"
+            ),
+            "skip_final_snapshot": lit(False),
+            "storage_encrypted": via(v.db_storage_encrypted, "var.db_storage_encrypted"),
+            "tags": tags("prod-aurora-dr", Role="dr-replica"),
+            "vpc_security_group_ids": UNKNOWN_LIST,
+        },
+        provider="aws.dr",
+    )
+
+    # Daily backups copied to a vault in the DR region.
+    for name, provider, key in (("main", "aws", "main"), ("dr", "aws.dr", "dr")):
+        root.one(
+            "aws_backup_vault",
+            name,
+            {
+                "kms_key_arn": via(Ref(f"aws_kms_key.{key}", "arn"), f"aws_kms_key.{key}.arn"),
+                "name": lit(f"prod-{name}"),
+                "tags": tags(f"prod-{name}"),
+            },
+            provider=provider,
+        )
+    root.one(
+        "aws_backup_plan",
+        "daily",
+        {
+            "name": lit("prod-daily"),
+            "rule": [
+                {
+                    "completion_window": lit(360),
+                    "copy_action": [
+                        {
+                            "destination_vault_arn": via(
+                                Ref("aws_backup_vault.dr", "arn"), "aws_backup_vault.dr.arn"
+                            ),
+                            "lifecycle": [
+                                {
+                                    "cold_storage_after": None,
+                                    "delete_after": lit(35),
+                                    "opt_in_to_archive_for_supported_resources": None,
+                                }
+                            ],
+                        }
+                    ],
+                    "enable_continuous_backup": None,
+                    "lifecycle": [
+                        {
+                            "cold_storage_after": None,
+                            "delete_after": lit(35),
+                            "opt_in_to_archive_for_supported_resources": None,
+                        }
+                    ],
+                    "recovery_point_tags": None,
+                    "rule_name": lit("daily"),
+                    "schedule": lit("cron(0 5 * * ? *)"),
+                    "schedule_expression_timezone": "Etc/UTC",
+                    "start_window": lit(60),
+                    "target_vault_name": via("prod-main", "aws_backup_vault.main.name"),
+                }
+            ],
+            "tags": tags("prod-daily"),
+        },
+    )
+    root.data(
+        "aws_iam_policy_document",
+        "backup_assume_role",
+        {"statement": [statement(["sts:AssumeRole"], service="backup.amazonaws.com")]},
+    )
+    root.data(
+        "aws_iam_policy_document",
+        "dlm_assume_role",
+        {"statement": [statement(["sts:AssumeRole"], service="dlm.amazonaws.com")]},
+    )
+    for role, service, policy in (
+        ("backup", "backup.amazonaws.com", "service-role/AWSBackupServiceRolePolicyForBackup"),
+        ("dlm", "dlm.amazonaws.com", "service-role/AWSDataLifecycleManagerServiceRole"),
+    ):
+        root.one(
+            "aws_iam_role",
+            role,
+            {
+                "assume_role_policy": via(
+                    assume_role_policy(service),
+                    f"data.aws_iam_policy_document.{role}_assume_role.json",
+                ),
+                "name": lit(f"prod-{role}"),
+                "tags": tags(f"prod-{role}"),
+            },
+        )
+        root.one(
+            "aws_iam_role_policy_attachment",
+            role,
+            {
+                "policy_arn": lit(f"arn:aws:iam::aws:policy/{policy}"),
+                "role": via(Ref(f"aws_iam_role.{role}", "name"), f"aws_iam_role.{role}.name"),
+            },
+        )
+    root.one(
+        "aws_backup_selection",
+        "aurora",
+        {
+            "iam_role_arn": via(Ref("aws_iam_role.backup", "arn"), "aws_iam_role.backup.arn"),
+            "name": lit("prod-aurora"),
+            "plan_id": via(Ref("aws_backup_plan.daily", "id"), "aws_backup_plan.daily.id"),
+            "resources": via(
+                [Ref("module.db.aws_rds_cluster.this", "arn")], "module.db.cluster_arn"
+            ),
+        },
+    )
+
+    # EBS snapshots: daily, kept 14 days (storage.snapshots.max_age_days is 30).
+    root.one(
+        "aws_dlm_lifecycle_policy",
+        "ebs",
+        {
+            "description": lit("prod EBS daily snapshots"),
+            "execution_role_arn": via(Ref("aws_iam_role.dlm", "arn"), "aws_iam_role.dlm.arn"),
+            "policy_details": [
+                {
+                    "action": [],
+                    "event_source": [],
+                    "parameters": [],
+                    "policy_type": lit("EBS_SNAPSHOT_MANAGEMENT"),
+                    "resource_locations": lit(["CLOUD"]),
+                    "resource_type": None,
+                    "resource_types": lit(["VOLUME"]),
+                    "schedule": [
+                        {
+                            "copy_tags": lit(True),
+                            "create_rule": [
+                                {
+                                    "cron_expression": None,
+                                    "interval": lit(24),
+                                    "interval_unit": lit("HOURS"),
+                                    "location": lit("CLOUD"),
+                                    "times": lit(["03:00"]),
+                                }
+                            ],
+                            "cross_region_copy_rule": [],
+                            "deprecate_rule": [],
+                            "fast_restore_rule": [],
+                            "name": lit("daily-14d"),
+                            "retain_rule": [
+                                {"count": None, "interval": lit(14), "interval_unit": lit("DAYS")}
+                            ],
+                            "share_rule": [],
+                            "tags_to_add": None,
+                            "variable_tags": None,
+                        }
+                    ],
+                    "target_tags": via({"Environment": "prod"}, "local.tags"),
+                }
+            ],
+            "state": lit("ENABLED"),
+            "tags": tags("prod-ebs-snapshots"),
+        },
+    )
+
+    # The DR standby: a minimal EKS cluster in the DR region on the DR network's subnets.
+    dr_subnets = via(list(DR_PRIVATE_SUBNET_IDS), "var.dr_private_subnet_ids")
+    root.one(
+        "aws_cloudwatch_log_group",
+        "dr_cluster",
+        {
+            "kms_key_id": dr_kms,
+            "name": lit("/aws/eks/prod-eks-dr/cluster"),
+            "retention_in_days": lit(90),
+            "tags": tags("prod-eks-dr"),
+        },
+        provider="aws.dr",
+    )
+    root.one(
+        "aws_eks_cluster",
+        "dr",
+        {
+            "access_config": [
+                {
+                    "authentication_mode": lit("API"),
+                    "bootstrap_cluster_creator_admin_permissions": True,
+                }
+            ],
+            "enabled_cluster_log_types": lit(["api", "audit", "authenticator"]),
+            "encryption_config": [
+                {"provider": [{"key_arn": dr_kms}], "resources": lit(["secrets"])}
+            ],
+            "name": lit("prod-eks-dr"),
+            "role_arn": via(
+                Ref("module.eks.aws_iam_role.cluster", "arn"), "module.eks.cluster_role_arn"
+            ),
+            "tags": tags("prod-eks-dr", Role="dr-standby"),
+            "version": via("1.29", "var.eks_version"),
+            "vpc_config": [
+                {
+                    "cluster_security_group_id": UNKNOWN,
+                    "endpoint_private_access": lit(True),
+                    "endpoint_public_access": lit(False),
+                    "public_access_cidrs": UNKNOWN_LIST,
+                    "security_group_ids": UNKNOWN_LIST,
+                    "subnet_ids": dr_subnets,
+                    "vpc_id": UNKNOWN,
+                }
+            ],
+        },
+        provider="aws.dr",
+        depends_on=("aws_cloudwatch_log_group.dr_cluster",),
+    )
+    root.one(
+        "aws_eks_node_group",
+        "dr_standby",
+        {
+            "ami_type": lit("AL2023_x86_64_STANDARD"),
+            "capacity_type": lit("ON_DEMAND"),
+            "cluster_name": via(Ref("aws_eks_cluster.dr", "name"), "aws_eks_cluster.dr.name"),
+            "instance_types": lit(["m5.xlarge"]),
+            "labels": lit({"workload": "application"}),
+            "launch_template": [],
+            "node_group_name": lit("prod-dr-standby"),
+            "node_role_arn": via(
+                Ref("module.eks.aws_iam_role.node", "arn"), "module.eks.node_role_arn"
+            ),
+            "scaling_config": [{"desired_size": lit(1), "max_size": lit(3), "min_size": lit(0)}],
+            "subnet_ids": dr_subnets,
+            "tags": tags("prod-dr-standby", NodeGroup="standby"),
+            "taint": [],
+            "update_config": [{"max_unavailable": lit(1), "max_unavailable_percentage": None}],
+        },
+        provider="aws.dr",
+    )
+
+    # Cluster add-ons, installed by Helm on both clusters.
+    for name, provider in (("addons", "helm"), ("dr_addons", "helm.dr")):
+        root.resource(
+            "helm_release",
+            name,
+            {
+                key: {
+                    "chart": via(chart, "each.value.chart"),
+                    "name": via(key, "each.key"),
+                    "namespace": via(namespace, "each.value.namespace"),
+                    "repository": via(repo, "each.value.repository"),
+                    "values": lit([]),
+                    "version": via(version, "each.value.version"),
+                }
+                for key, (repo, chart, version, namespace) in ADDONS.items()
+            },
+            for_each="local.addons",
+            provider=provider,
+        )
+
+    # Tracing and dashboards.
+    root.one(
+        "aws_xray_group",
+        "prod",
+        {
+            "filter_expression": lit('annotation.environment = "prod"'),
+            "group_name": lit("prod"),
+            "insights_configuration": [
+                {"insights_enabled": lit(True), "notifications_enabled": lit(False)}
+            ],
+            "tags": tags("prod"),
+        },
+    )
+    root.one(
+        "aws_xray_sampling_rule",
+        "prod",
+        {
+            "fixed_rate": lit(0.05),
+            "host": lit("*"),
+            "http_method": lit("*"),
+            "priority": lit(1000),
+            "reservoir_size": lit(1),
+            "resource_arn": lit("*"),
+            "rule_name": lit("prod-default"),
+            "service_name": lit("*"),
+            "service_type": lit("*"),
+            "tags": tags("prod-default"),
+            "url_path": lit("*"),
+            "version": lit(1),
+        },
+    )
+    body = json.dumps(
+        {
+            "widgets": [
+                {
+                    "height": 6,
+                    "properties": {
+                        "metrics": [
+                            ["AWS/EKS", "cluster_failed_node_count", "ClusterName", "prod-eks"]
+                        ],
+                        "region": REGION,
+                        "title": "EKS failed nodes",
+                    },
+                    "type": "metric",
+                    "width": 12,
+                    "x": 0,
+                    "y": 0,
+                },
+                {
+                    "height": 6,
+                    "properties": {
+                        "metrics": [
+                            ["AWS/RDS", "AuroraReplicaLag", "DBClusterIdentifier", "prod-aurora"]
+                        ],
+                        "region": REGION,
+                        "title": "Aurora replica lag",
+                    },
+                    "type": "metric",
+                    "width": 12,
+                    "x": 12,
+                    "y": 0,
+                },
+            ]
+        },
+        separators=(",", ":"),
+    )
+    root.one(
+        "aws_cloudwatch_dashboard",
+        "prod",
+        {"dashboard_body": lit(body), "dashboard_name": lit("prod-overview")},
+    )
+
+
 def build_root(v: Variant) -> Module:
     root = Module()
     for name, description, default in (
@@ -2022,6 +2557,9 @@ def build_root(v: Variant) -> Module:
         ("acm_certificate_arn", "Certificate of the HTTPS and TLS listeners", {}),
         ("alb_ssl_policy", "TLS policy of the public HTTPS listener", {"default": TLS13_POLICY}),
         ("owner", "Owner tag", {"default": COMMON_TAGS["Owner"]}),
+        ("transit_gateway_id", "Transit Gateway of the network account, shared through RAM", {}),
+        ("dr_private_subnet_ids", "Private subnets of the DR network in the DR region", {}),
+        ("dr_db_subnet_group_name", "DB subnet group of the DR network in the DR region", {}),
         ("cost_center", "CostCenter tag", {"default": COMMON_TAGS["CostCenter"]}),
     ):
         root.var(name, description, **default)
@@ -2065,6 +2603,7 @@ def build_root(v: Variant) -> Module:
     add_edge(root, vpc, v)
     add_data_services(root, vpc, eks)
     add_buckets(root, v)
+    add_resilience(root, v, vpc, eks)
     if v.extra_drift_resources:
         add_drift_resources(root, vpc)
 
@@ -2133,6 +2672,8 @@ def build_estate(v: Variant) -> Estate:
         # Terraform writes every root variable value in clear, sensitive or not.
         "db_master_password": DB_MASTER_PASSWORD,
         "db_storage_encrypted": v.db_storage_encrypted,
+        "dr_db_subnet_group_name": DR_DB_SUBNET_GROUP,
+        "dr_private_subnet_ids": list(DR_PRIVATE_SUBNET_IDS),
         "dr_region": DR_REGION,
         "eks_version": "1.29",
         "nat_gateway_count": v.nat_gateway_count,
@@ -2140,6 +2681,7 @@ def build_estate(v: Variant) -> Estate:
         "private_subnets": list(v.private_subnets),
         "public_subnets": list(PUBLIC_SUBNETS),
         "region": REGION,
+        "transit_gateway_id": TRANSIT_GATEWAY_ID,
         "vpc_cidr": VPC_CIDR,
     }
     return Estate(v, build_root(v), variables, existing, deferred, prior_outputs)
@@ -2181,6 +2723,27 @@ def realize(inst: Instance) -> dict[str, Any]:
         if t == "aws_caller_identity":
             user = "AROAWHXLQ2EXAMPLE7TQ3:ci-pipeline"
             return {"account_id": ACCOUNT_ID, "arn": CALLER_ARN, "id": ACCOUNT_ID, "user_id": user}
+        if t == "aws_ec2_transit_gateway":
+            rtb = aws_id("tgw-rtb", a)
+            return {
+                "amazon_side_asn": 64512,
+                "arn": f"arn:aws:ec2:{region}:{NETWORK_ACCOUNT_ID}:"
+                f"transit-gateway/{TRANSIT_GATEWAY_ID}",
+                "association_default_route_table_id": rtb,
+                "auto_accept_shared_attachments": "enable",
+                "default_route_table_association": "enable",
+                "default_route_table_propagation": "enable",
+                "description": "Organization hub (network account)",
+                "dns_support": "enable",
+                "id": TRANSIT_GATEWAY_ID,
+                "multicast_support": "disable",
+                "owner_id": NETWORK_ACCOUNT_ID,
+                "propagation_default_route_table_id": rtb,
+                "security_group_referencing_support": "disable",
+                "tags": {"Environment": "network", "Name": "org-hub", "Owner": "network-team"},
+                "transit_gateway_cidr_blocks": [],
+                "vpn_ecmp_support": "enable",
+            }
         pretty, minified = policy_json(inst.values["statement"])
         return {"id": str(zlib.crc32(pretty.encode())), "json": pretty, "minified_json": minified}
     if t == "aws_kms_key":
@@ -2509,6 +3072,10 @@ def sensitive_as_bool(value: Any, schema_sensitive: tuple[str, ...] = ()) -> Any
     return False
 
 
+def provider_source(inst: Instance) -> str:
+    return HELM if inst.block.provider.startswith("helm") else AWS
+
+
 def header(inst: Instance) -> dict[str, Any]:
     """The fields that identify an instance, in Terraform's order."""
     out = {
@@ -2542,7 +3109,7 @@ def render_change(planner: Planner, inst: Instance) -> dict[str, Any]:
             "module_address": f"module.{inst.block.module.name}",
             **rc,
         }
-    rc.update(provider_name=AWS, change=change)
+    rc.update(provider_name=provider_source(inst), change=change)
     if reason:
         rc["action_reason"] = reason
     return rc
@@ -2755,7 +3322,7 @@ def render_plan(estate: Estate) -> dict[str, Any]:
                     inst,
                     {
                         **header(inst),
-                        "provider_name": AWS,
+                        "provider_name": provider_source(inst),
                         "schema_version": inst.block.schema.version,
                         "values": known_json(after),
                         "sensitive_values": sensitive_as_bool(after),
@@ -2767,7 +3334,7 @@ def render_plan(estate: Estate) -> dict[str, Any]:
         values = planner.prior(inst)
         state = {
             **header(inst),
-            "provider_name": AWS,
+            "provider_name": provider_source(inst),
             "schema_version": inst.block.schema.version,
             "values": known_json(values),
             "sensitive_values": sensitive_as_bool(values),
@@ -2785,6 +3352,35 @@ def render_plan(estate: Estate) -> dict[str, Any]:
             "allowed_account_ids": const([ACCOUNT_ID]),
             "region": const(region),
         }
+    providers["helm"] = {
+        "name": "helm",
+        "full_name": HELM,
+        "version_constraint": HELM_VERSION_CONSTRAINT,
+        "expressions": {
+            "kubernetes": [
+                {
+                    "cluster_ca_certificate": ref("module.eks.cluster_ca_certificate"),
+                    "host": ref("module.eks.cluster_endpoint"),
+                }
+            ]
+        },
+    }
+    providers["helm.dr"] = {
+        "name": "helm",
+        "full_name": HELM,
+        "alias": "dr",
+        "version_constraint": HELM_VERSION_CONSTRAINT,
+        "expressions": {
+            "kubernetes": [
+                {
+                    "cluster_ca_certificate": ref(
+                        "aws_eks_cluster.dr.certificate_authority[0].data"
+                    ),
+                    "host": ref("aws_eks_cluster.dr.endpoint"),
+                }
+            ]
+        },
+    }
     return {
         "format_version": "1.2",
         "terraform_version": TERRAFORM_VERSION,

@@ -351,6 +351,7 @@ capacity_kinds("ON_DEMAND") := {"on_demand", "reserved", "savings_plans"}
 #   frameworks: {well_architected: "REL10-BP01", cis: null}
 cmp_005 contains v if {
 	some c in clusters
+	object.get(c, "region", null) != data.baseline.regions.dr # the DR standby is judged by DR-005
 	roles := role_names(c.environment)
 	found := {role_of(g) | some g in node_groups_of(c)}
 	missing := sort([sprintf("no %s node group", [r]) | some r in roles; not r in found])

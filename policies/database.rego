@@ -31,6 +31,7 @@ production := {"prod"}
 db_003 contains v if {
 	some c in clusters
 	c.environment in production
+	object.get(c, "region", null) != data.baseline.regions.dr # the DR secondary is judged by DR-003
 	spec := data.baseline.environments[c.environment].database
 	members := instances_of(c)
 	azs := {i.attributes.availability_zone | some i in members; is_string(i.attributes.availability_zone)}
@@ -448,7 +449,11 @@ public_problems(d) := ["publicly accessible" | not public_ok; d.attributes.publi
 public_unknowns(d) := ["publicly_accessible" | not public_ok; lib.unknown(d, "publicly_accessible")]
 
 # Environments with a documented tier plan (tier placement is checked there only).
-tiered(d) if lib.env_spec(d).vpc.subnet_tiers
+# The tier plan documents the primary region's VPCs; DR-region databases are not judged by it.
+tiered(d) if {
+	lib.env_spec(d).vpc.subnet_tiers
+	object.get(d, "region", null) != data.baseline.regions.dr
+}
 
 db006_verdict(d, problems, unknowns) := lib.verdict(
 	d,

@@ -252,3 +252,9 @@ test_db_006_unknown_subnet_cidr_is_unknown if {
 	results := database.db_006 with input as {"by_type": by_type}
 	statuses(results, "db.prod") == {"UNKNOWN"}
 }
+
+test_db_003_dr_region_secondary_is_left_to_dr_003 if {
+	secondary := object.union(good_cluster, {"id": "db.dr", "region": "us-east-1"})
+	results := database.db_003 with input as {"by_type": {"aws_rds_cluster": [secondary]}}
+	count(results) == 0
+}

@@ -326,6 +326,7 @@ dr_006 contains v if {
 velero_buckets(env) := [b |
 	some b in lib.resources("aws_s3_bucket")
 	b.environment == env
+	b.region == regions.primary # its DR replica is judged by DR-002
 	contains(lower(object.get(b.attributes, "bucket", "")), lower(dr.velero.bucket_name_contains))
 ]
 
@@ -347,7 +348,7 @@ dr_007 contains v if {
 	count([c | some c in lib.resources("aws_eks_cluster"); c.environment == env]) > 0
 	buckets := velero_buckets(env)
 	problems := array.concat(
-		[sprintf("no bucket whose name contains %q", [dr.velero.bucket_name_contains]) | count(buckets) == 0],
+		[sprintf("no bucket in %s whose name contains %q", [regions.primary, dr.velero.bucket_name_contains]) | count(buckets) == 0],
 		array.concat(
 			[sprintf("%s is in %v, not %s", [b.id, b.region, regions.primary]) | some b in buckets; b.region != regions.primary],
 			[sprintf("%s versioning is %v", [b.id, object.get(b.attributes, ["versioning", "status"], "Disabled")]) |

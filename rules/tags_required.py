@@ -15,6 +15,7 @@ from scanner.inventory.model import Inventory, Resource
 UNTAGGABLE = frozenset(
     {
         "aws_ce_coverage",
+        "aws_cloudwatch_dashboard",
         "aws_organizations_organization",
         "aws_organizations_policy_attachment",
         "aws_route53_record",

@@ -31,8 +31,11 @@ def test_compliant_example_exits_zero_with_no_fail(
     report = json.loads((tmp_path / "r.json").read_text())
     statuses = {f["status"] for f in report["findings"]}
     assert code == 0, out + err
-    assert "FAIL" not in statuses and "UNKNOWN" not in statuses and "ERROR" not in statuses
-    assert statuses == {"PASS"}
+    assert "FAIL" not in statuses and "ERROR" not in statuses
+    # The network account's Transit Gateway is read through a data source, which a plan
+    # does not turn into a resource: NET-008 (medium, below --fail-on) cannot be decided.
+    unknown = {f["rule_id"] for f in report["findings"] if f["status"] == "UNKNOWN"}
+    assert unknown <= {"NET-008"}
     ids = {f["rule_id"] for f in report["findings"]}
     assert {
         "NET-001",

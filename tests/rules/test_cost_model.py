@@ -143,13 +143,14 @@ def test_compliant_example_figures(tmp_path: Path) -> None:
         "cost/prod/total": "PASS",
     }
     by_id = {f.resource_id: f for f in findings}
-    assert by_id["cost/prod/compute"].actual["estimate"] == 610.37
+    # 765.92 = the node groups at the blended commitment price, plus the DR standby cluster.
+    assert by_id["cost/prod/compute"].actual["estimate"] == 765.92
     assert by_id["cost/prod/database"].actual["estimate"] == 1270.2
     assert by_id["cost/prod/network"].actual["estimate"] == 132.3
     # io2 500 GB with 3,000 IOPS: 500 x 0.125 + 3,000 x 0.065 = 257.50, plus the gp3 volumes.
     assert by_id["cost/prod/storage"].actual["estimate"] == 357.7
     total = by_id["cost/prod/total"]
-    assert total.actual["estimate"] == 3015.17
+    assert total.actual["estimate"] == 3170.72
     assert total.actual["components"]["cache"] == 601.52
     assert total.actual["components"]["load_balancing"] == 43.08
     assert total.expected == {
@@ -158,7 +159,7 @@ def test_compliant_example_figures(tmp_path: Path) -> None:
         "limit": 6748.5,
         "currency": "USD",
     }
-    assert "$3,015.17" in total.message and total.environment == "prod"
+    assert "$3,170.72" in total.message and total.environment == "prod"
 
 
 def test_drifted_example_figures() -> None:
@@ -169,7 +170,7 @@ def test_drifted_example_figures() -> None:
     assert by_id["cost/prod/database"].actual["estimate"] == round(2 * 0.29 * H, 2)
     assert by_id["cost/prod/network"].actual["estimate"] == round(2 * (0.045 * H + 250 * 0.045), 2)
     assert by_id["cost/prod/storage"].actual["estimate"] == 422.7
-    assert by_id["cost/prod/total"].actual["estimate"] == 2189.27
+    assert by_id["cost/prod/total"].actual["estimate"] == 2344.82
 
 
 def node_group(desired: object, instance_type: str = "t3.medium") -> tuple[str, dict]:
