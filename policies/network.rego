@@ -231,15 +231,26 @@ allowed_targets("nat_gateway") := {"nat_gateway"}
 
 allowed_targets("none") := set()
 
-# Route tables governing a subnet: explicit associations, else the VPC's main table.
-tables_of(s) := explicit if {
-	explicit := [t | some t in route_tables; s.id in lib.ref_ids(t, "subnets")]
-	count(explicit) > 0
-} else := [t |
+# Route tables by associated subnet, and main tables by VPC: indexed once, not per subnet.
+tables_by_subnet[sid] contains t.id if {
+	some t in route_tables
+	some sid in lib.ref_ids(t, "subnets")
+}
+
+main_tables_by_vpc[vpc] contains t.id if {
 	some t in route_tables
 	t.attributes.main == true
-	t.refs.vpc == s.refs.vpc
-]
+	vpc := t.refs.vpc
+}
+
+route_table_index := {t.id: t | some t in route_tables}
+
+# Route tables governing a subnet: explicit associations, else the VPC's main table.
+tables_of(s) := [route_table_index[id] | some id in tables_by_subnet[s.id]] if {
+	count(tables_by_subnet[s.id]) > 0
+} else := [route_table_index[id] | some id in main_tables_by_vpc[s.refs.vpc]] if {
+	main_tables_by_vpc[s.refs.vpc]
+} else := []
 
 # METADATA
 # title: Private and database subnets have no internet gateway route
