@@ -125,10 +125,9 @@ def seed_ec2(seeder: Seeder) -> dict[str, str]:
     nats = [seed_nat(ec2, "prod", prod["subnets"][f"public_{n}"]) for n in range(3)]
     # NET-005 PASS: private subnets route 0.0.0.0/0 to their AZ's NAT; public ones to the IGW.
     for n in range(3):
-        seed_route_table(ec2, "prod", prod["vpc"], prod["subnets"][f"private_{n}"],
-                         NatGatewayId=nats[n])  # fmt: skip
-        seed_route_table(ec2, "prod", prod["vpc"], prod["subnets"][f"public_{n}"],
-                         GatewayId=prod["igw"])  # fmt: skip
+        private, public = prod["subnets"][f"private_{n}"], prod["subnets"][f"public_{n}"]
+        seed_route_table(ec2, "prod", prod["vpc"], private, NatGatewayId=nats[n])
+        seed_route_table(ec2, "prod", prod["vpc"], public, GatewayId=prod["igw"])
     # staging: documented CIDR, but one subnet outside the tier plan (NET-003 FAIL),
     # two NAT gateways (NET-004 FAIL: one documented) and a private subnet routed to the
     # internet gateway (NET-005 FAIL).
