@@ -164,6 +164,20 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Evaluate Rego on this OPA server, not the embedded engine (opa extra).",
         ),
         click.option(
+            "--waivers",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Waiver YAML: accepted findings become WAIVED until they expire "
+            "(docs/waivers.md).",
+        ),
+        click.option(
+            "--new-only",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Findings baseline (`archscan baseline-findings create`): fail the gate only "
+            "on findings it does not record.",
+        ),
+        click.option(
             "--no-color", is_flag=True, help="No ANSI colours (NO_COLOR is honoured too)."
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or warnings on stderr."),
@@ -244,9 +258,15 @@ def _run(inventory: Any, options: dict[str, Any], started: str, console: Console
         unknown=UnknownMode(options["unknown_mode"]),
         soft_fail=options["soft_fail"],
         opa_url=options["opa_url"],
+        waivers=options["waivers"],
+        new_only=options["new_only"],
     )
     console.progress("evaluating rules")
-    return run(inventory, scan_options_, started)
+    result = run(inventory, scan_options_, started)
+    from scanner.cli_findings import warn_acceptance
+
+    warn_acceptance(result.context, console)
+    return result
 
 
 def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[Path, str]) -> int:
@@ -511,5 +531,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Live commands register themselves on `cli`; imported last to avoid a cycle.
-from scanner import cli_live  # noqa: E402,F401
+from scanner import cli_findings, cli_live  # noqa: E402,F401
 from scanner.demo import command as demo_command  # noqa: E402,F401

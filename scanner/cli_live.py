@@ -175,8 +175,10 @@ class ProgressBar:
 @scan_options
 def audit(fail_on_incomplete: bool, snapshot_out: Path | None, **options: Any) -> int:
     """Collect live AWS state and check it against the baseline in one go."""
+    from scanner.cli_findings import check_acceptance_files
     from scanner.inventory.io import dump_inventory
 
+    check_acceptance_files(options)  # a bad --waivers / --new-only fails before collecting
     console = Console(options["quiet"])
     started = _now()
     inventory = collect(options, console)

@@ -26,10 +26,12 @@ def exit_code(
 
     An UNKNOWN or NOT_COLLECTED result counts toward incompleteness only when its rule's
     severity is at or above ``fail_on`` (it could have been a failing finding); an ERROR
-    always counts. ``soft_fail`` turns every outcome into 0.
+    always counts. ``soft_fail`` turns every outcome into 0. With ``--new-only``, findings
+    the findings baseline already recorded (``baseline_state`` "unchanged") do not count.
     """
     if soft_fail:
         return ExitCode.CLEAN
+    findings = gated(findings)
     if any(f.status == Status.FAIL and f.severity.rank >= fail_on.rank for f in findings):
         return ExitCode.FINDINGS
     if unknown == UnknownMode.FAIL and incomplete(findings, fail_on):
@@ -41,7 +43,12 @@ def incomplete(findings: list[Finding], fail_on: Severity) -> list[Finding]:
     """Findings that leave the verdict open at the ``fail_on`` threshold."""
     return [
         f
-        for f in findings
+        for f in gated(findings)
         if f.status in INCOMPLETE_STATUSES
         and (f.status == Status.ERROR or f.severity.rank >= fail_on.rank)
     ]
+
+
+def gated(findings: list[Finding]) -> list[Finding]:
+    """Findings the gate judges: all, except those a ``--new-only`` baseline recorded."""
+    return [f for f in findings if f.extra.get("baseline_state") != "unchanged"]

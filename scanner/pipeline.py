@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
+from scanner.acceptance import Acceptance
 from scanner.baseline import Baseline, load_baseline
 from scanner.baseline.environment import resolve_environments
+from scanner.engine.checkov_adapter import DEFAULT_TIMEOUT as CHECKOV_TIMEOUT
+from scanner.engine.checkov_merge import merge_checkov, start_checkov, waivable_rule_ids
 from scanner.engine.evaluate import evaluate
 from scanner.engine.overrides import apply_rule_settings, check_rule_settings, disabled_rules
 from scanner.engine.ruleset import RuleSet
@@ -35,6 +38,11 @@ class ScanOptions:
     unknown: UnknownMode = UnknownMode.FAIL
     soft_fail: bool = False
     opa_url: str | None = None
+    waivers: Path | None = None  # waiver YAML (docs/waivers.md)
+    new_only: Path | None = None  # findings baseline: gate only on findings not recorded
+    today: date | None = None  # the day waiver expiry is judged on (default: today)
+    checkov: bool = False  # also run Checkov on the plan (checkov extra; docs/checkov.md)
+    checkov_timeout: float | None = CHECKOV_TIMEOUT  # seconds
 
 
 @dataclass
@@ -59,6 +67,8 @@ def load_rules(options: ScanOptions) -> RuleSet:
 def run(inventory: Inventory, options: ScanOptions, started_at: str | None = None) -> ScanResult:
     """Resolve environments, evaluate the selected rules and build the report context."""
     timings: dict[str, float] = {}
+    # Checkov runs in a child process beside our own rules; merged below.
+    checkov_job = start_checkov(inventory, options.checkov, options.checkov_timeout)
     clock = time.perf_counter()
     baseline: Baseline = load_baseline(options.baseline or default_baseline())
     ruleset = load_rules(options)
@@ -70,6 +80,11 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
         str(baseline.path),
     )
     selected = ruleset.select(options.include, options.exclude) - disabled_rules(settings)
+    acceptance = Acceptance.load(
+        options.waivers,
+        options.new_only,
+        waivable_rule_ids(ruleset.by_id(), options.checkov and options.waivers is not None),
+    )
     timings["load_rules"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -81,16 +96,25 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
     findings = apply_rule_settings(evaluate(inventory, baseline.data, ruleset, selected), settings)
     timings["evaluate"] = time.perf_counter() - clock
 
+    # Checkov's failures join ours before waivers and the gate: waivable and gating like ours.
+    clock = time.perf_counter()
+    checkov = merge_checkov(checkov_job, inventory, findings, selected)
+    findings = checkov.findings
+    timings["checkov_wait"] = time.perf_counter() - clock
+
+    # Waivers and the new-only baseline: after every finding of the run exists.
+    accepted = acceptance.apply(findings, inventory, options.today)
+
     code = exit_code(findings, options.fail_on, options.unknown, options.soft_fail)
     metas = ruleset.by_id()
     context = ReportContext(
         findings=findings,
-        rules={rule_id: metas[rule_id] for rule_id in sorted(selected)},
+        rules={rule_id: metas[rule_id] for rule_id in sorted(selected)} | checkov.rules,
         coverage=list(inventory.coverage),
         tool_version=__version__,
         baseline_path=str(baseline.path),
         baseline_digest=baseline.digest,
-        inputs=[str(inventory.source.get("path", ""))],
+        inputs=list(inventory.source.get("inputs") or [str(inventory.source.get("path", ""))]),
         source_kind=inventory.kind,
         environment=options.environment,
         warnings=list(inventory.warnings),
@@ -100,7 +124,12 @@ def run(inventory: Inventory, options: ScanOptions, started_at: str | None = Non
         finished_at=now_iso(),
         fail_on=options.fail_on,
         exit_code=int(code),
-        extra={"not_applicable": _not_applicable(ruleset, selected, inventory.kind)},
+        extra={
+            "not_applicable": _not_applicable(ruleset, selected, inventory.kind),
+            "baseline_data": baseline.data,  # the documented architecture the HTML report draws
+            **accepted,
+            **checkov.extra,
+        },
     )
     return ScanResult(inventory, context, timings)
 

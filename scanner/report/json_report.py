@@ -22,6 +22,8 @@ from scanner.report.summary import (
 
 REPORT_VERSION = "1.0"
 SCHEMA_FILE = "report-schema.json"
+OPTIONAL_FINDING_KEYS = ("waived_status", "baseline_state")  # set by waivers and --new-only
+OPTIONAL_SECTIONS = ("waivers", "new_only")  # ctx.extra sections, present when the run used them
 
 
 def load_schema() -> dict[str, Any]:
@@ -47,9 +49,9 @@ def rule_entry(rule: RuleMeta) -> dict[str, Any]:
 
 
 def finding_entry(finding: Finding) -> dict[str, Any]:
-    """One finding in report form."""
+    """One finding in report form; ``waived_status`` and ``baseline_state`` only when set."""
     waiver = finding.extra.get("waiver")
-    return {
+    entry = {
         "rule_id": finding.rule_id,
         "title": finding.title,
         "severity": finding.severity.value,
@@ -67,6 +69,10 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "waiver": plain(waiver) if isinstance(waiver, dict) else None,
     }
+    for key in OPTIONAL_FINDING_KEYS:
+        if finding.extra.get(key):
+            entry[key] = str(finding.extra[key])
+    return entry
 
 
 def coverage_entry(entry: CoverageEntry) -> dict[str, Any]:
@@ -75,7 +81,7 @@ def coverage_entry(entry: CoverageEntry) -> dict[str, Any]:
 
 
 def build(ctx: ReportContext) -> dict[str, Any]:
-    """The report as plain data, in deterministic order."""
+    """The report as plain data, in deterministic order; optional sections at the end."""
     rules = [rule_entry(ctx.rules[rule_id]) for rule_id in sorted(ctx.rules)]
     coverage = sorted(
         (coverage_entry(entry) for entry in ctx.coverage),
@@ -104,6 +110,7 @@ def build(ctx: ReportContext) -> dict[str, Any]:
         "cost": [row.to_dict() for row in cost_rows(ctx)],
         "unmapped_types": {name: ctx.unmapped_types[name] for name in sorted(ctx.unmapped_types)},
         "warnings": list(ctx.warnings),
+        **{key: plain(ctx.extra[key]) for key in OPTIONAL_SECTIONS if ctx.extra.get(key)},
     }
 
 

@@ -1,8 +1,11 @@
 """JUnit XML: one testsuite per rule, one testcase per (rule, resource).
 
 FAIL is a ``<failure>``, ERROR an ``<error>``, UNKNOWN / NOT_COLLECTED / WAIVED a
-``<skipped>``, PASS an empty testcase. Built with xml.etree, so every attribute
-and text is escaped; characters XML cannot carry are replaced first.
+``<skipped>`` (a waived one with the waiver's justification), PASS an empty testcase.
+With ``--waivers``, a ``waivers`` testsuite has one testcase per waiver: an expired
+waiver is a ``<failure>`` (it needs renewing or removing), a stale one ``<skipped>``.
+Built with xml.etree, so every attribute and text is escaped; characters XML cannot
+carry are replaced first.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from scanner.findings import Finding, Status
+from scanner.report.acceptance_section import WaiverRow, waiver_file, waiver_rows
 from scanner.report.context import ReportContext
 from scanner.report.escaping import one_line, xml_safe
 from scanner.report.summary import plain, resource_label, rule_ids, waiver_justification
@@ -135,6 +139,46 @@ def testsuite(ctx: ReportContext, rule_id: str, findings: list[Finding]) -> ET.E
     return suite
 
 
+def waiver_case(row: WaiverRow) -> ET.Element:
+    """One waiver as a testcase: expired fails, stale is skipped, applied passes."""
+    item = row.item
+    label = f"{item.get('id', '')} ({row.rules})"
+    case = element("testcase", {"classname": "waivers", "name": label})
+    who = f"owner {item.get('owner', '')}, ticket {item.get('ticket', '')}"
+    if row.state == "expired":
+        text = f"waiver expired on {item.get('expires', '')} ({who}): it no longer suppresses"
+        body = f"{text}\nreason: {item.get('reason', '')}\nmatched: {item.get('matched', 0)}"
+        case.append(element("failure", {"message": text, "type": "expired-waiver"}, body))
+    elif row.state == "stale":
+        case.append(element("skipped", {"message": f"stale waiver: matches no finding ({who})"}))
+    return case
+
+
+def waivers_suite(ctx: ReportContext) -> ET.Element | None:
+    """The ``waivers`` testsuite, when the run was given a waiver file."""
+    source = waiver_file(ctx)
+    if source is None:
+        return None
+    rows = waiver_rows(ctx)
+    suite = element(
+        "testsuite",
+        {
+            "name": "waivers",
+            "tests": str(len(rows)),
+            "failures": str(sum(row.state == "expired" for row in rows)),
+            "errors": "0",
+            "skipped": str(sum(row.state == "stale" for row in rows)),
+            "time": "0",
+        },
+    )
+    properties = element("properties")
+    properties.append(element("property", {"name": "file", "value": one_line(source)}))
+    suite.append(properties)
+    for row in rows:
+        suite.append(waiver_case(row))
+    return suite
+
+
 def render(ctx: ReportContext) -> str:
     """The JUnit XML document (UTF-8 declaration, indented)."""
     by_rule: dict[str, list[Finding]] = {rule_id: [] for rule_id in rule_ids(ctx)}
@@ -143,6 +187,11 @@ def render(ctx: ReportContext) -> str:
     root = element("testsuites", {"name": "archscan", **counts(ctx.findings), "time": "0"})
     for rule_id, findings in by_rule.items():
         root.append(testsuite(ctx, rule_id, findings))
+    waivers = waivers_suite(ctx)
+    if waivers is not None:
+        root.append(waivers)
+        for key in ("tests", "failures", "skipped"):
+            root.set(key, str(int(root.get(key, "0")) + int(waivers.get(key, "0"))))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

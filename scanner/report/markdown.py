@@ -9,6 +9,14 @@ from __future__ import annotations
 from scanner import __version__
 from scanner.findings import Finding, Severity, Status
 from scanner.inventory.model import CoverageStatus
+from scanner.report.acceptance_section import (
+    new_findings,
+    new_only,
+    new_only_line,
+    waiver_counts,
+    waiver_file,
+    waiver_rows,
+)
 from scanner.report.context import ReportContext
 from scanner.report.cost_section import assumptions, cost_rows, money
 from scanner.report.escaping import markdown_text, one_line, truncate
@@ -146,6 +154,52 @@ def waived_section(ctx: ReportContext) -> list[str]:
     return details_block(f"Waived: {len(waived)}", body)
 
 
+def waivers_section(ctx: ReportContext) -> list[str]:
+    """The waiver file's waivers: expired (no longer suppressing) and stale ones first."""
+    source = waiver_file(ctx)
+    if source is None:
+        return []
+    rows = [
+        [
+            f"**{row.state}**" if row.state != "applied" else row.state,
+            cell(row.item.get("id", ""), 40),
+            cell(row.rules, 60),
+            cell(row.item.get("owner", ""), 40),
+            cell(row.item.get("ticket", ""), 60),
+            cell(row.item.get("expires", ""), 12),
+            str(int(row.item.get("matched", 0))),
+            cell(row.item.get("reason", ""), MESSAGE_LIMIT),
+        ]
+        for row in waiver_rows(ctx)[:MAX_ROWS]
+    ]
+    lines = ["", f"### Waivers ({waiver_counts(ctx)})", "", f"File: {cell(source, 200)}"]
+    if rows:
+        headers = ["State", "Id", "Rules", "Owner", "Ticket", "Expires", "Matched", "Reason"]
+        lines += ["", *table(headers, rows)]
+    return lines
+
+
+def new_only_section(ctx: ReportContext) -> list[str]:
+    """With --new-only: the split and the new findings, the only ones the gate judged."""
+    if new_only(ctx) is None:
+        return []
+    fresh = new_findings(ctx)
+    rows = [
+        [
+            f.status.value,
+            f.severity.value,
+            cell(f.rule_id, 40),
+            cell(resource_label(f), RESOURCE_LIMIT),
+            cell(f.message, MESSAGE_LIMIT),
+        ]
+        for f in fresh[:MAX_ROWS]
+    ]
+    lines = ["", "### New since the findings baseline", "", cell(new_only_line(ctx), 400)]
+    if rows:
+        lines += ["", *table(["Status", "Severity", "Rule", "Resource", "Message"], rows)]
+    return lines + capped(rows, len(fresh))
+
+
 def coverage_section(ctx: ReportContext) -> list[str]:
     """Collection gaps, when any (account, region, service) was not collected."""
     gaps = coverage_gaps(ctx)
@@ -228,11 +282,13 @@ def render(ctx: ReportContext) -> str:
     """The pull-request comment."""
     lines = ["## archscan report", "", badge(ctx), "", *counts_section(ctx), ""]
     lines += failures_section(ctx)
+    lines += new_only_section(ctx)
     passed = finding_count_line(ctx.findings)
     if passed:
         lines += ["", passed]
     lines += not_evaluated_section(ctx)
     lines += waived_section(ctx)
+    lines += waivers_section(ctx)
     lines += cost_markdown(ctx)
     lines += coverage_section(ctx)
     lines += notes_section(ctx)

@@ -6,6 +6,14 @@ from tabulate import tabulate
 
 from scanner.findings import Finding, Severity, Status
 from scanner.inventory.model import CoverageStatus
+from scanner.report.acceptance_section import (
+    new_findings,
+    new_only,
+    new_only_line,
+    waiver_counts,
+    waiver_file,
+    waiver_rows,
+)
 from scanner.report.context import ReportContext
 from scanner.report.cost_section import assumptions, cost_rows, money
 from scanner.report.escaping import terminal_safe, truncate, truncate_middle
@@ -163,6 +171,44 @@ def cost_section(ctx: ReportContext) -> list[str]:
     return [*lines, ""]
 
 
+def waivers_section(ctx: ReportContext) -> list[str]:
+    """Every waiver of the run's file: expired and stale first, then those that applied."""
+    source = waiver_file(ctx)
+    if source is None:
+        return []
+    rows = [
+        [
+            row.state.upper() if row.state != "applied" else row.state,
+            terminal_safe(str(row.item.get("id", ""))),
+            truncate(terminal_safe(row.rules), 30),
+            terminal_safe(str(row.item.get("owner", ""))),
+            terminal_safe(str(row.item.get("ticket", ""))),
+            str(row.item.get("expires", "")),
+            str(row.item.get("matched", 0)),
+            truncate(terminal_safe(str(row.item.get("reason", ""))), 50),
+        ]
+        for row in waiver_rows(ctx)
+    ]
+    lines = [f"Waivers ({terminal_safe(source)}): {waiver_counts(ctx)}"]
+    if rows:
+        headers = ["state", "id", "rules", "owner", "ticket", "expires", "matched", "reason"]
+        lines.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    return [*lines, ""]
+
+
+def new_only_section(ctx: ReportContext) -> list[str]:
+    """With --new-only: the split, and the findings the gate judged (the new ones)."""
+    if new_only(ctx) is None:
+        return []
+    lines = [terminal_safe(new_only_line(ctx))]
+    lines += [
+        f"  new: {f.status.value} {f.severity.value} {terminal_safe(f.rule_id)} "
+        f"{truncate_middle(terminal_safe(resource_label(f)), RESOURCE_WIDTH)}"
+        for f in new_findings(ctx)
+    ]
+    return [*lines, ""]
+
+
 def render(
     ctx: ReportContext,
     *,
@@ -173,6 +219,8 @@ def render(
     """The terminal report: findings, coverage gaps, unmapped types, warnings, summary."""
     lines = findings_section(ctx, show_passed, color, message_width)
     lines += cost_section(ctx)
+    lines += waivers_section(ctx)
+    lines += new_only_section(ctx)
     lines += coverage_section(ctx)
     lines += unmapped_line(ctx)
     lines += warnings_section(ctx)
