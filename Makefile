@@ -29,7 +29,7 @@ demo: $(BIN)/archscan
 	@echo
 	@echo "== drifted production plan (expect exit 1: findings at or above high) =="
 	$(BIN)/archscan plan examples/prod-drifted.plan.json --no-color \
-		--json $(OUT)/drifted.json --sarif $(OUT)/drifted.sarif \
+		--json $(OUT)/drifted.json --sarif $(OUT)/drifted.sarif --sarif-force \
 		--junit $(OUT)/drifted.xml --markdown $(OUT)/drifted.md \
 		--snapshot-out $(OUT)/drifted.inventory.json; \
 	code=$$?; echo "exit code $$code; reports in $(OUT)/"; test $$code -eq 1

@@ -25,7 +25,9 @@ Exit codes:
   2  usage or input error: bad option, unreadable or malformed plan,
      inventory, baseline or policy (one line on stderr says which file)
   3  incomplete under fail-closed: UNKNOWN (value known only after apply),
-     NOT_COLLECTED or ERROR results at or above --fail-on, with --unknown fail
+     NOT_COLLECTED or ERROR results at or above --fail-on, with --unknown fail;
+     also SARIF refused for such a scan or one with collection gaps (nothing
+     written) unless --sarif-force (docs/sarif.md)
 --soft-fail turns 1 and 3 into 0; input errors still exit 2.
 """
 
@@ -139,7 +141,19 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--sarif",
             "sarif_out",
             type=click.Path(path_type=Path),
-            help="Also write SARIF 2.1.0 here.",
+            help="Also write SARIF 2.1.0 here (one run per environment; docs/sarif.md).",
+        ),
+        click.option(
+            "--sarif-force",
+            is_flag=True,
+            help="Write SARIF even when the scan is incomplete (an upload would close the "
+            "alerts it could not check).",
+        ),
+        click.option(
+            "--sarif-base-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            help="Folder SARIF paths are relative to (default: the Git work tree, else the cwd).",
         ),
         click.option(
             "--junit",
@@ -205,6 +219,13 @@ def cli() -> None:
     "--snapshot-out",
     type=click.Path(path_type=Path),
     help="Also write the normalized inventory (JSON) here.",
+)
+@click.option(
+    "--tf-dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    metavar="DIR",
+    help="Terraform root folder of the plan: SARIF results point at each resource's block "
+    "in the .tf files.",
 )
 @scan_options
 def plan(plan_file: Path, snapshot_out: Path | None, **options: Any) -> int:
@@ -276,12 +297,14 @@ def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[
     from scanner.report.registry import render
 
     context = result.context
+    sarif_options = {"base_dir": options.get("sarif_base_dir"), "tf_dir": options.get("tf_dir")}
     color = not options["no_color"] and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     stdout_text = render(
         options["stdout_format"],
         context,
         color=color and not options["output"],
         show_passed=options["show_passed"],
+        **sarif_options,
     )
     files: dict[Path, str] = dict(extra)
     for key, name in (
@@ -291,11 +314,16 @@ def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[
         ("markdown_out", "markdown"),
     ):
         if options[key]:
-            files[options[key]] = render(name, context)
+            files[options[key]] = render(name, context, **sarif_options)
     if options["output"]:
         files[options["output"]] = stdout_text
     for path in files:
         check_writable(path)
+    wants_sarif = options["sarif_out"] or options["stdout_format"] == "sarif"
+    if wants_sarif and not options.get("sarif_force"):
+        from scanner.report.sarif_upload import check_uploadable
+
+        check_uploadable(context)  # exit 3 before any file is written
     for path, text in files.items():
         try:
             write_atomic(path, text)

@@ -32,7 +32,11 @@ FORMATS: dict[str, ReportFormat] = {
         ),
         ReportFormat("json", json_report.render, ".json", "application/json"),
         ReportFormat(
-            "sarif", sarif.render, ".sarif", "application/sarif+json", frozenset({"base_dir"})
+            "sarif",
+            sarif.render,
+            ".sarif",
+            "application/sarif+json",
+            frozenset({"base_dir", "tf_dir"}),
         ),
         ReportFormat("junit", junit.render, ".xml", "application/xml"),
         ReportFormat("markdown", markdown.render, ".md", "text/markdown"),

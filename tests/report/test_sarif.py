@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,23 +15,14 @@ from scanner.findings import Status
 from scanner.report import sarif
 from scanner.report.context import ReportContext
 
+from .sarif_checks import PLANS, multitool, multitool_problems, oasis, schema_errors
+
+__all__ = ["multitool", "oasis"]  # fixtures used by name below
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .conftest import Factory
-
-REPO = Path(__file__).resolve().parents[2]
-TOOLS = REPO / ".tools" / "node_modules" / "@microsoft"
-INSTALL_HINT = "run scripts/install-sarif-multitool.sh"
-
-
-def shared_dir() -> Path:
-    configured = os.environ.get("ARCHSCAN_SHARED")
-    return Path(configured) if configured else REPO.parent / "shared"
-
-
-SCHEMA_PATH = shared_dir() / "reference" / "sarif" / "sarif-schema-2.1.0.json"
-PLANS = shared_dir() / "fixtures" / "plans"
 
 
 def render_log(ctx: ReportContext, base_dir: Path) -> dict[str, Any]:
@@ -42,7 +30,13 @@ def render_log(ctx: ReportContext, base_dir: Path) -> dict[str, Any]:
 
 
 def results_of(log: dict[str, Any]) -> list[dict[str, Any]]:
-    return log["runs"][0]["results"]
+    """Results of every run (one run per environment)."""
+    return [result for run in log["runs"] for result in run["results"]]
+
+
+def run_of(log: dict[str, Any], scope: str) -> dict[str, Any]:
+    """The run of one environment (``unresolved`` for findings without one)."""
+    return next(r for r in log["runs"] if r["automationDetails"]["id"].endswith(f"/{scope}/"))
 
 
 def with_plan(ctx: ReportContext, plan: Path) -> ReportContext:
@@ -60,19 +54,6 @@ def region_text(path: Path, region: dict[str, int]) -> str:
 # --- OASIS schema -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def oasis() -> jsonschema.Draft4Validator:
-    if not SCHEMA_PATH.is_file():
-        pytest.fail(f"SARIF schema not found at {SCHEMA_PATH} (set ARCHSCAN_SHARED)")
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert schema["$schema"].startswith("http://json-schema.org/draft-04/schema")
-    return jsonschema.Draft4Validator(schema)
-
-
-def schema_errors(validator: jsonschema.Draft4Validator, log: Any) -> list[str]:
-    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
-
-
 def test_every_context_is_schema_valid(
     any_context: ReportContext,
     oasis: jsonschema.Draft4Validator,
@@ -88,86 +69,19 @@ def test_schema_check_is_not_vacuous(
     factory: type[Factory], oasis: jsonschema.Draft4Validator, tmp_path: Path
 ) -> None:
     log = render_log(factory.mixed(), tmp_path)
-    log["runs"][0]["results"][0]["level"] = "critical"
-    log["runs"][0]["results"][1]["kind"] = "bad"
+    prod = run_of(log, "prod")
+    prod["results"][0]["level"] = "critical"
+    prod["results"][1]["kind"] = "bad"
     assert len(schema_errors(oasis, log)) == 2
 
 
 # --- Microsoft SARIF Multitool ------------------------------------------------------
 
 
-def multitool_binary() -> Path | None:
-    """The native Multitool executable the installer put under .tools/, if any."""
-    platform = "darwin" if sys.platform == "darwin" else "linux"
-    for candidate in sorted(TOOLS.glob(f"sarif-multitool-{platform}*/Sarif.Multitool")):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def multitool() -> Path:
-    binary = multitool_binary()
-    if binary is None:
-        message = f"SARIF Multitool not installed under {TOOLS}: {INSTALL_HINT}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return binary
-
-
-def message_of(result: dict[str, Any], rules: list[dict[str, Any]]) -> str:
-    """Text of a Multitool result (it writes message id + arguments, not text)."""
-    message = result.get("message", {})
-    if "text" in message:
-        return message["text"]
-    index = result.get("ruleIndex", -1)
-    strings = rules[index].get("messageStrings", {}) if 0 <= index < len(rules) else {}
-    template = strings.get(message.get("id", ""), {}).get("text", message.get("id", "?"))
-    arguments = message.get("arguments", [])
-
-    def argument(match: re.Match[str]) -> str:
-        position = int(match.group(1))
-        return str(arguments[position]) if position < len(arguments) else match.group(0)
-
-    return re.sub(r"\{(\d+)\}", argument, template)
-
-
 def multitool_errors(binary: Path, log_path: Path, workdir: Path) -> list[str]:
-    """Error-level problems the Multitool reports; its exit code is 0 even when there are some."""
-    output = workdir / f"{log_path.stem}.validation.sarif"
-    output.unlink(missing_ok=True)
-    environment = dict(
-        os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1", DOTNET_CLI_TELEMETRY_OPTOUT="1"
-    )
-    command = [str(binary), "validate", "--rule-kind", "Gh;Sarif", "-o", str(output), str(log_path)]
-    process = subprocess.run(
-        command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert output.is_file(), f"Multitool wrote no log:\n{process.stdout}\n{process.stderr}"
-    validation = json.loads(output.read_text(encoding="utf-8-sig"))
-    problems: list[str] = []
-    for run in validation["runs"]:
-        rules = run["tool"]["driver"].get("rules", [])
-        for result in run.get("results", []):
-            index = result.get("ruleIndex", -1)
-            default = "warning"
-            if 0 <= index < len(rules):
-                default = rules[index].get("defaultConfiguration", {}).get("level", "warning")
-            if result.get("level", default) == "error":
-                problems.append(f"{result.get('ruleId')}: {message_of(result, rules)}")
-        for invocation in run.get("invocations", []):
-            notes = invocation.get("toolExecutionNotifications", []) + invocation.get(
-                "toolConfigurationNotifications", []
-            )
-            problems += [
-                f"notification: {note.get('message', {}).get('text')}"
-                for note in notes
-                if note.get("level") == "error"
-            ]
-            if invocation.get("executionSuccessful") is False:
-                problems.append(f"validation run failed:\n{process.stdout}\n{process.stderr}")
-    return problems
+    """Error-level Multitool problems of one file (its exit code is 0 even with errors)."""
+    problems = multitool_problems(binary, [log_path], workdir / f"{log_path.stem}.validation")
+    return [problem for found in problems.values() for problem in found]
 
 
 def test_multitool_accepts_every_context(
@@ -203,11 +117,12 @@ def test_log_header_and_driver(factory: type[Factory], tmp_path: Path) -> None:
     log = render_log(factory.mixed(tool_version="1.2.3"), tmp_path)
     assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
     assert log["version"] == "2.1.0"
-    assert len(log["runs"]) == 1
-    driver = log["runs"][0]["tool"]["driver"]
-    assert driver["name"] == "archscan"
-    assert driver["semanticVersion"] == "1.2.3"
-    assert driver["informationUri"].startswith("https://")
+    assert len(log["runs"]) == 4  # dev, prod, staging (PASS only), unresolved
+    for run in log["runs"]:
+        driver = run["tool"]["driver"]
+        assert driver["name"] == "archscan"
+        assert driver["semanticVersion"] == "1.2.3"
+        assert driver["informationUri"].startswith("https://")
 
 
 def test_semantic_version_only_when_semver(factory: type[Factory], tmp_path: Path) -> None:
@@ -260,6 +175,7 @@ def test_waived_results_carry_an_accepted_external_suppression(
             "kind": "external",
             "status": "accepted",
             "justification": "migration in progress (owner data-team)",
+            "properties": {"owner": "data-team"},
         }
     ]
 
@@ -267,9 +183,9 @@ def test_waived_results_carry_an_accepted_external_suppression(
 def test_every_result_is_complete_and_points_at_its_rule(
     factory: type[Factory], tmp_path: Path
 ) -> None:
-    run = render_log(factory.mixed(), tmp_path)["runs"][0]
-    rules = run["tool"]["driver"]["rules"]
-    for result in run["results"]:
+    log = render_log(factory.mixed(), tmp_path)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    for result in results_of(log):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["message"]["text"].strip()
         assert len(result["locations"]) == 1
@@ -329,11 +245,11 @@ def test_long_descriptions_are_capped(factory: type[Factory], tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("environments", "source_kind", "expected"),
     [
-        (["prod", "prod"], "plan", "archscan/plan/prod/"),
-        (["prod", "dev"], "plan", "archscan/plan/all/"),
-        (["prod", None], "live", "archscan/live/all/"),
-        ([], "plan", "archscan/plan/all/"),
-        (["a b/c"], "live", "archscan/live/a-b-c/"),
+        (["prod", "prod"], "plan", ["archscan/plan/prod/"]),
+        (["prod", "dev"], "plan", ["archscan/plan/dev/", "archscan/plan/prod/"]),
+        (["prod", None], "live", ["archscan/live/prod/", "archscan/live/unresolved/"]),
+        ([], "plan", ["archscan/plan/all/"]),
+        (["a b/c"], "live", ["archscan/live/a-b-c/"]),
     ],
 )
 def test_automation_id_category_ends_with_slash(
@@ -341,18 +257,21 @@ def test_automation_id_category_ends_with_slash(
     tmp_path: Path,
     environments: list[str | None],
     source_kind: str,
-    expected: str,
+    expected: list[str],
 ) -> None:
     findings = [
         factory.finding(resource_id=f"aws_vpc.v{i}", environment=env)
         for i, env in enumerate(environments)
     ]
     ctx = factory.context(findings, source_kind=source_kind)
-    assert render_log(ctx, tmp_path)["runs"][0]["automationDetails"]["id"] == expected
+    log = render_log(ctx, tmp_path)
+    assert [run["automationDetails"]["id"] for run in log["runs"]] == expected
+    assert sarif.categories(ctx) == expected
 
 
 def test_invocation_reports_incomplete_scans(factory: type[Factory], tmp_path: Path) -> None:
-    invocation = render_log(factory.mixed(), tmp_path)["runs"][0]["invocations"][0]
+    log = render_log(factory.mixed(), tmp_path)
+    invocation = run_of(log, "prod")["invocations"][0]
     assert invocation["executionSuccessful"] is False  # a rule broke (ERROR)
     assert invocation["exitCode"] == 1
     assert invocation["startTimeUtc"] == "2025-01-02T03:04:05.000Z"
@@ -362,6 +281,9 @@ def test_invocation_reports_incomplete_scans(factory: type[Factory], tmp_path: P
     assert notes[0]["message"]["text"] == "plan has 2 resources with unknown provider"
     assert "config" in notes[1]["message"]["text"] and "denied" in notes[1]["message"]["text"]
     assert notes[2]["associatedRule"]["id"] == "CMP-008"
+    # the broken rule is named in its environment's run only
+    dev_notes = run_of(log, "dev")["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in dev_notes] == ["warning", "warning"]
 
     clean = render_log(factory.context([factory.finding()]), tmp_path)["runs"][0]["invocations"][0]
     assert clean["executionSuccessful"] is True
@@ -479,7 +401,8 @@ def test_plan_file_is_read_once(
 
     monkeypatch.setattr(Path, "read_bytes", counting)
     render_log(with_plan(factory.context(findings), plan), tmp_path)
-    assert reads == [tmp_path / "plan.json"]
+    assert reads.count(tmp_path / "plan.json") == 1
+    assert len(reads) == len(set(reads))  # the baseline, for related locations, once too
 
 
 def test_resource_found_in_a_later_input(
@@ -495,14 +418,30 @@ def test_resource_found_in_a_later_input(
     assert physical["region"]["startLine"] > 1
 
 
-def test_live_inventory_found_by_id(factory: type[Factory], tmp_path: Path) -> None:
+def test_live_finding_points_at_the_baseline_with_the_snapshot_related(
+    factory: type[Factory], tmp_path: Path
+) -> None:
     arn = "arn:aws:ec2:us-west-2:111111111111:vpc/vpc-1"
     inventory = tmp_path / "snapshot.json"
     inventory.write_text(json.dumps({"resources": [{"id": "vpc-0"}, {"id": arn}]}, indent=2))
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text("environments:\n  prod:\n    vpc:\n      cidr: 10.2.0.0/16\n")
     finding = factory.finding(resource_id=arn, address=None, source="live")
-    ctx = factory.context([finding], inputs=[str(inventory)], source_kind="live")
-    region = results_of(render_log(ctx, tmp_path))[0]["locations"][0]["physicalLocation"]["region"]
-    assert region_text(inventory, region) == f'"id": "{arn}"'
+    rules = {"NET-001": factory.rule(baseline_paths=["environments.*.vpc.cidr"])}
+    ctx = factory.context(
+        [finding],
+        rules=rules,
+        inputs=[str(inventory)],
+        source_kind="live",
+        baseline_path=str(baseline),
+    )
+    result = results_of(render_log(ctx, tmp_path))[0]
+    primary = result["locations"][0]["physicalLocation"]
+    assert primary["artifactLocation"] == {"uri": "baseline.yaml", "uriBaseId": "%SRCROOT%"}
+    assert region_text(baseline, primary["region"]) == "cidr: 10.2.0.0/16"
+    [related] = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "snapshot.json"
+    assert region_text(inventory, related["physicalLocation"]["region"]) == f'"id": "{arn}"'
 
 
 def test_uris(factory: type[Factory], tmp_path: Path) -> None:
