@@ -227,8 +227,15 @@ def cli() -> None:
     help="Terraform root folder of the plan: SARIF results point at each resource's block "
     "in the .tf files.",
 )
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    metavar="SNAPSHOT",
+    help="Judge this live snapshot as it will be once the plan is applied (docs/diff.md);"
+    " unresolved deletes make the run incomplete (exit 3).",
+)
 @scan_options
-def plan(plan_file: Path, snapshot_out: Path | None, **options: Any) -> int:
+def plan(plan_file: Path, snapshot_out: Path | None, against: Path | None, **options: Any) -> int:
     """Check a Terraform plan (`terraform show -json plan.out > plan.json`)."""
     from scanner.collect.terraform import collect_plan
     from scanner.inventory.io import dump_inventory
@@ -240,7 +247,19 @@ def plan(plan_file: Path, snapshot_out: Path | None, **options: Any) -> int:
     for warning in inventory.warnings:
         console.warn(warning)
     console.progress(f"{len(inventory.resources)} resources, {len(inventory.changes)} changes")
+    projection = None
+    if against is not None:
+        from scanner.projection import project_files
+
+        projection = project_files(plan_file, against, inventory)
+        inventory = projection.inventory
+        for warning in projection.warnings:
+            console.warn(warning)
     result = _run(inventory, options, started, console)
+    if projection is not None:
+        result.context.exit_code = projection.exit_code(
+            result.context.exit_code, UnknownMode(options["unknown_mode"]), options["soft_fail"]
+        )
     extra = {snapshot_out: dump_inventory(result.inventory)} if snapshot_out else {}
     return _report(result, options, console, extra)
 
@@ -559,5 +578,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Live commands register themselves on `cli`; imported last to avoid a cycle.
+import scanner.cli_diff  # noqa: E402,F401
 from scanner import cli_findings, cli_live  # noqa: E402,F401
 from scanner.demo import command as demo_command  # noqa: E402,F401

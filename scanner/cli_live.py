@@ -91,6 +91,12 @@ def live_options(function: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(1, 20),
             help="Attempts per call, retries included.",
         ),
+        click.option(
+            "--shard",
+            metavar="I/N",
+            help="Collect only shard I of N of the accounts (I is 0-based; `auto/N` reads "
+            "$JOB_COMPLETION_INDEX); combine the shards with `archscan merge`.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -100,6 +106,7 @@ def live_options(function: Callable[..., Any]) -> Callable[..., Any]:
 def aws_options(options: dict[str, Any]) -> Any:
     """AwsOptions from parsed CLI options."""
     from scanner.collect.aws.options import AwsOptions
+    from scanner.shard import parse_shard
 
     services = [
         name.strip() for item in options["services"] for name in item.split(",") if name.strip()
@@ -118,6 +125,7 @@ def aws_options(options: dict[str, Any]) -> Any:
         connect_timeout=options["connect_timeout"],
         read_timeout=options["read_timeout"],
         max_attempts=options["max_attempts"],
+        shard=parse_shard(options["shard"]) if options["shard"] else None,
     )
 
 

@@ -26,6 +26,9 @@ def collect_live(options: AwsOptions, progress: Progress | None = None) -> Inven
             source=options.profile or "default credentials",
             hint="check the profile, the credentials and --endpoint-url",
         ) from None
+    discovered = accounts
+    if options.shard:  # after discovery, before collection: this shard's accounts only
+        accounts = options.shard.select(accounts)
     tasks = plan_tasks(
         accounts,
         regions,
@@ -42,6 +45,7 @@ def collect_live(options: AwsOptions, progress: Progress | None = None) -> Inven
             "accounts": accounts,
             "regions": regions,
             "services": [spec.name for spec in specs],
+            **({"shard": options.shard.describe(discovered)} if options.shard else {}),
         },
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         coverage=coverage,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scanner.shard import Shard
+
 
 @dataclass
 class AwsOptions:
@@ -23,3 +25,4 @@ class AwsOptions:
     read_timeout: float = 30.0
     max_attempts: int = 4  # botocore's total attempts per call, first one included
     home_region: str = "us-east-1"  # where global services are called
+    shard: Shard | None = None  # collect only the accounts this shard owns (--shard I/N)
