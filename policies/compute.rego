@@ -397,9 +397,10 @@ cmp_005 contains v if {
 # releases of the environment (plans only: releases are not collected live).
 addon_names(c) := {lower(a.attributes.addon_name) | some a in lib.resources("aws_eks_addon"); a.refs.cluster == c.id; is_string(a.attributes.addon_name)}
 
-helm_names(c) := {lower(n) |
-	some h in lib.resources("helm_release")
-	helm_on(h, c)
+helm_names(c) := helm_names_of_env(c) | helm_names_unowned
+
+# The names of one Helm release.
+release_names(h) := {lower(n) |
 	some f in ["name", "chart"]
 	n := h.attributes[f]
 	is_string(n)
@@ -407,13 +408,23 @@ helm_names(c) := {lower(n) |
 
 # A Helm release has no link to its cluster (the provider configuration holds it): it counts
 # for the clusters of its environment, or, with no environment, where the inventory's
-# clusters are all of one environment (a plan of one environment's stack).
-helm_on(h, c) if h.environment == c.environment
-
-helm_on(h, c) if {
-	object.get(h, "environment", null) == null
-	count({x.environment | some x in clusters}) == 1
+# clusters are all of one environment (a plan of one environment's stack). Both sets are
+# built once, not per cluster and add-on.
+helm_names_by_env := {env: names |
+	some env in {h.environment | some h in lib.resources("helm_release")}
+	names := union({release_names(h) | some h in lib.resources("helm_release"); h.environment == env})
 }
+
+helm_names_of_env(c) := names if {
+	names := helm_names_by_env[c.environment]
+} else := set()
+
+helm_names_unowned := union({release_names(h) |
+	some h in lib.resources("helm_release")
+	object.get(h, "environment", null) == null
+}) if {
+	count({x.environment | some x in clusters}) == 1
+} else := set()
 
 # Karpenter's discovery tag on the cluster also shows it manages the nodes.
 tag_names(c) := {"karpenter" | object.get(object.get(c, "tags", {}), "karpenter.sh/discovery", null) != null}

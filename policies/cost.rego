@@ -5,7 +5,7 @@ package archscan.cost
 import rego.v1
 
 import data.archscan.lib
-import data.archscan.network
+import data.archscan.network.net_004
 
 live := input.source.kind == "live"
 
@@ -208,7 +208,7 @@ anomaly_owner := management if {
 #   baseline: [environments.*.vpc.nat_gateways]
 #   frameworks: {well_architected: "COST07-BP02", cis: null}
 cost_004 contains v if {
-	some n in network.net_004
+	some n in net_004
 	n.environment
 	endswith(n.resource, "/nat-gateways")
 	spec := data.baseline.environments[n.environment].vpc.nat_gateways

@@ -64,9 +64,12 @@ bucket_ids := {b.id: b | some b in buckets}
 # Resolve a replication destination to a bucket: by ref id, by ARN, or by name.
 dest_bucket(id) := bucket_ids[id]
 
-dest_bucket(id) := b if {
+dest_bucket(id) := b if some b in buckets_by_name[id]
+
+# Buckets by ARN and by name, built once (not scanned per destination).
+buckets_by_name[key] contains b if {
 	some b in buckets
-	id in {sprintf("arn:aws:s3:::%s", [object.get(b.attributes, "bucket", "")]), object.get(b.attributes, "bucket", "")}
+	some key in {sprintf("arn:aws:s3:::%s", [object.get(b.attributes, "bucket", "")]), object.get(b.attributes, "bucket", "")}
 }
 
 replication_findings(b) := {"problems": [], "unknowns": ["replication"]} if {

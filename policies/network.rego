@@ -620,11 +620,15 @@ world_rules(sg) := [r |
 ]
 
 # Load balancers (of the allowed types) that use a security group.
-fronted_by(sg) := [x.id |
-	some t in world_spec.allowed_resource_types
-	some x in lib.resources(t)
-	sg.id in lib.ref_ids(x, "security_groups")
-]
+fronted_by(sg) := [entry[2] | some entry in fronting[sg.id]]
+
+# Security group id -> [type position, resource position, id] of the allowed resources
+# that use it, built once; the positions keep the order of a scan of those resources.
+fronting[sg_id] contains [i, j, x.id] if {
+	some i, t in world_spec.allowed_resource_types
+	some j, x in lib.resources(t)
+	some sg_id in lib.ref_ids(x, "security_groups")
+}
 
 # Whether an allowed resource's security groups are known only after apply.
 sg_refs_pending := [x.id |
@@ -684,14 +688,20 @@ net_010 contains v if {
 nacls := lib.resources("aws_network_acl")
 
 # Network ACLs naming a subnet, directly or through a separate association (plans).
-nacls_of(s) := [n |
-	some n in nacls
-	s.id in nacl_subnets(n)
-]
+nacls_of(s) := [nacls[entry[0]] | some entry in nacls_by_subnet[s.id]]
 
-nacl_subnets(n) := lib.ref_ids(n, "subnets") | {a.refs.subnet |
+# Subnet id -> [position, id] of the network ACLs naming it, built once.
+nacls_by_subnet[sid] contains [i, n.id] if {
+	some i, n in nacls
+	some sid in nacl_subnets(n)
+}
+
+nacl_subnets(n) := lib.ref_ids(n, "subnets") | {sid | some sid in association_subnets[n.id]}
+
+# Network ACL id -> subnets of its separate associations.
+association_subnets[acl] contains a.refs.subnet if {
 	some a in lib.resources("aws_network_acl_association")
-	a.refs.network_acl == n.id
+	acl := a.refs.network_acl
 }
 
 nacl_pending := [n.id | some n in nacls; lib.unknown(n, "refs.subnets")]
