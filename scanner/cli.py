@@ -29,6 +29,9 @@ Exit codes:
      also SARIF refused for such a scan or one with collection gaps (nothing
      written) unless --sarif-force (docs/sarif.md)
 --soft-fail turns 1 and 3 into 0; input errors still exit 2.
+WAIVED findings (--waivers) never count; a waiver past its expiry date stops
+suppressing, so its findings count again. With --new-only, only findings the
+findings baseline does not record count. A bad --waivers or --new-only file is 2.
 """
 
 STDOUT_FORMATS = ["table", "json", "sarif", "junit", "markdown"]

@@ -41,13 +41,30 @@ def baseline_findings() -> None:
     type=click.Path(path_type=Path),
     help="Scan this saved inventory (from `snapshot` or `plan --snapshot-out`).",
 )
-@click.option("--baseline", type=click.Path(path_type=Path), help="Baseline YAML for a scan.")
-@click.option("--env", "environment", metavar="NAME", help="Environment of every resource.")
 @click.option(
-    "--policy-dir", "policy_dirs", multiple=True, type=click.Path(path_type=Path), help="Rego."
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Baseline YAML for --plan / --inventory (default: the bundled reference).",
 )
 @click.option(
-    "--rules-dir", "rules_dirs", multiple=True, type=click.Path(path_type=Path), help="Python."
+    "--env",
+    "environment",
+    metavar="NAME",
+    help="Environment of every resource; use the gate's --env (it is part of a fingerprint).",
+)
+@click.option(
+    "--policy-dir",
+    "policy_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra folder of Rego policies, as the gate uses them (repeatable).",
+)
+@click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra folder of Python rules, as the gate uses them (repeatable).",
 )
 @click.option(
     "-o",
