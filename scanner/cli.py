@@ -29,12 +29,9 @@ Exit codes:
      also SARIF refused for such a scan or one with collection gaps (nothing
      written) unless --sarif-force (docs/sarif.md)
 --soft-fail turns 1 and 3 into 0; input errors still exit 2.
-WAIVED findings (--waivers) never count; a waiver past its expiry date stops
-suppressing, so its findings count again. With --new-only, only findings the
-findings baseline does not record count. A bad --waivers or --new-only file is 2.
 """
 
-STDOUT_FORMATS = ["table", "json", "sarif", "junit", "markdown"]
+STDOUT_FORMATS = ["table", "json", "sarif", "junit", "markdown", "html"]
 
 
 class Console:
@@ -169,6 +166,12 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "markdown_out",
             type=click.Path(path_type=Path),
             help="Also write the Markdown summary here.",
+        ),
+        click.option(
+            "--html",
+            "html_out",
+            type=click.Path(path_type=Path),
+            help="Also write the self-contained HTML report (charts, architecture) here.",
         ),
         click.option(
             "--show-passed",
@@ -334,6 +337,7 @@ def _report(result: Any, options: dict[str, Any], console: Console, extra: dict[
         ("sarif_out", "sarif"),
         ("junit_out", "junit"),
         ("markdown_out", "markdown"),
+        ("html_out", "html"),
     ):
         if options[key]:
             files[options[key]] = render(name, context, **sarif_options)

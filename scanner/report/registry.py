@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.errors import UsageError
-from scanner.report import json_report, junit, markdown, sarif, table
+from scanner.report import html, json_report, junit, markdown, sarif, table
 from scanner.report.context import ReportContext
 
 Renderer = Callable[..., str]
@@ -40,6 +40,7 @@ FORMATS: dict[str, ReportFormat] = {
         ),
         ReportFormat("junit", junit.render, ".xml", "application/xml"),
         ReportFormat("markdown", markdown.render, ".md", "text/markdown"),
+        ReportFormat("html", html.render, ".html", "text/html"),
     )
 }
 ALIASES = {"md": "markdown", "text": "table", "xml": "junit"}

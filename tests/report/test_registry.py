@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def test_format_names() -> None:
-    assert registry.names() == ["json", "junit", "markdown", "sarif", "table"]
+    assert registry.names() == ["html", "json", "junit", "markdown", "sarif", "table"]
 
 
 @pytest.mark.parametrize(
