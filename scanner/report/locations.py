@@ -76,14 +76,6 @@ class ArtifactIndex:
             if value not in table:
                 table[value] = self._span(match.start(), match.end())
 
-    @classmethod
-    def from_file(cls, path: Path) -> ArtifactIndex | None:
-        """Index of ``path``, or None when it cannot be read."""
-        try:
-            return cls(decode(path.read_bytes()))
-        except OSError:
-            return None
-
     def _position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self._newlines, offset)
         line_start = self._newlines[line - 1] + 1 if line else 0
@@ -169,7 +161,8 @@ class Locator:
 
         self.base_dir = base_dir
         self.ctx = ctx
-        files = [Path(path) for path in ctx.inputs if path and path != "-"]
+        # inputs that are files (a live inventory's source may be an endpoint URL)
+        files = [Path(path) for path in ctx.inputs if path and path != "-" and Path(path).is_file()]
         texts = [read_text(file) for file in files]
         self.artifacts = [
             Artifact(
