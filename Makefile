@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
+# Checkov pins an older boto3, so the `checkov` extra gets its own venv (docs/checkov.md).
+CHECKOV_VENV ?= .venv-checkov
 
-.PHONY: demo test lint clean help
+.PHONY: demo test lint clean help checkov-venv
 
 help:
 	@echo "make demo   - install into $(VENV) and run archscan on examples/"
@@ -17,6 +19,14 @@ $(BIN)/archscan: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[demo]'
 	@touch $@
+
+$(CHECKOV_VENV)/bin/archscan: pyproject.toml
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -e '.[checkov]' 'pytest>=8,<9'
+	@touch $@
+
+checkov-venv: $(CHECKOV_VENV)/bin/archscan
 
 $(VENV)/.test-extras: $(BIN)/archscan
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -42,10 +52,11 @@ lint: $(VENV)/.test-extras
 	$(BIN)/ruff check scanner rules tests examples bench conftest.py
 	$(BIN)/ruff format --check scanner rules tests examples bench conftest.py
 
-test: $(VENV)/.test-extras
+test: $(VENV)/.test-extras $(CHECKOV_VENV)/bin/archscan
 	bash scripts/install-sarif-multitool.sh
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
+	$(CHECKOV_VENV)/bin/pytest -q tests/engine/test_checkov_integration.py
 
 clean:
-	rm -rf $(VENV) $(OUT) build dist .tools *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(OUT) build dist .tools *.egg-info

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from scanner import __version__
+from scanner.cli_checkov import check_checkov_options, checkov_options, checkov_summary
 from scanner.errors import ArchscanError, ExitCode, InputError
 from scanner.findings import Severity
 from scanner.gate import UnknownMode
@@ -240,6 +241,7 @@ def cli() -> None:
     help="Judge this live snapshot as it will be once the plan is applied (docs/diff.md);"
     " unresolved deletes make the run incomplete (exit 3).",
 )
+@checkov_options
 @scan_options
 def plan(plan_file: Path, snapshot_out: Path | None, against: Path | None, **options: Any) -> int:
     """Check a Terraform plan (`terraform show -json plan.out > plan.json`)."""
@@ -247,6 +249,7 @@ def plan(plan_file: Path, snapshot_out: Path | None, against: Path | None, **opt
     from scanner.inventory.io import dump_inventory
 
     console = Console(options["quiet"])
+    check_checkov_options(options, against)
     started = _now()
     console.progress(f"reading {plan_file}")
     inventory = collect_plan(plan_file)
@@ -306,12 +309,16 @@ def _run(inventory: Any, options: dict[str, Any], started: str, console: Console
         opa_url=options["opa_url"],
         waivers=options["waivers"],
         new_only=options["new_only"],
+        checkov=options.get("checkov", False),
+        checkov_timeout=options.get("checkov_timeout"),
     )
     console.progress("evaluating rules")
     result = run(inventory, scan_options_, started)
     from scanner.cli_findings import warn_acceptance
 
     warn_acceptance(result.context, console)
+    if (line := checkov_summary(result.context)) is not None:
+        console.info(line)
     return result
 
 

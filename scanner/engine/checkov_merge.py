@@ -26,6 +26,7 @@ from scanner.findings import Finding, Status
 from scanner.inventory.model import Inventory, Resource
 
 ENGINE = "checkov"
+POLICY_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
 # One leading ``module.NAME`` or ``module.NAME[KEY]`` step of a Terraform address.
 _MODULE_STEP = re.compile(r'^module\.[^.\[]+(\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\])?\.')
 
@@ -123,7 +124,7 @@ def to_finding(
         environment=resource.environment if resource else None,
         account=resource.account if resource else None,
         region=resource.region if resource else None,
-        remediation=result.guideline or None,
+        remediation=remediation(result),
         source="plan",
         extra={"engine": ENGINE, "file_line_range": lines, "category": result.category},
     )
@@ -137,11 +138,16 @@ def rule_meta(result: CheckovResult, finding: Finding) -> RuleMeta:
         title=result.check_name,
         severity=finding.severity,
         description=f"Checkov check ({category}) run on the Terraform plan: {result.check_name}",
-        remediation=result.guideline or "",
+        remediation=remediation(result),
         inputs=["plan"],
         language=ENGINE,
         entrypoint=result.check_id,
     )
+
+
+def remediation(result: CheckovResult) -> str:
+    """Checkov's guideline URL (online runs only), else where its policy index lists the id."""
+    return result.guideline or f"See {result.check_id} in Checkov's policy index: {POLICY_INDEX}"
 
 
 def resource_type(result: CheckovResult) -> str:
