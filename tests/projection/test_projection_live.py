@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from scanner.cli import main
 from scanner.collect.aws.moto_server import DEFAULT_ACCOUNT, Seeder
 from scanner.demo.command import demo_baseline
 from scanner.inventory.io import dump_inventory, load_inventory
 from tests.projection.plans import change, plan
+from tests.test_cli import run
 
 REGION = "us-west-2"
 ZONES = ("a", "b", "c")
@@ -33,7 +33,7 @@ def seed_account(moto: Seeder) -> dict[str, Any]:
     vpc = ec2.create_vpc(
         CidrBlock="10.2.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": PROD_TAGS}]
     )["Vpc"]["VpcId"]
-    ids: dict[str, Any] = {"vpc": vpc, "subnets": {}, "nats": {}}
+    ids: dict[str, Any] = {"account": DEFAULT_ACCOUNT, "vpc": vpc, "subnets": {}, "nats": {}}
     for index, zone in enumerate(ZONES, start=1):
         subnet = ec2.create_subnet(
             VpcId=vpc,
@@ -71,13 +71,6 @@ def account(moto: Seeder, audit, tmp_path: Path) -> tuple[dict[str, Any], Path]:
     snapshot = tmp_path / "snap.json"
     snapshot.write_text(dump_inventory(audit(["ec2", "cloudtrail"], regions=[REGION])))
     return ids, snapshot
-
-
-def run(args: list[object], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as caught:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return int(caught.value.code or 0), out, err
 
 
 def write(folder: Path, name: str, document: dict[str, Any]) -> Path:
