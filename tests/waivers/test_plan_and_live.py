@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scanner.collect.aws.moto_server import Seeder
 from scanner.collect.terraform import collect_plan
 from scanner.findings import Status
@@ -14,7 +16,7 @@ from scanner.inventory.model import Inventory
 from scanner.pipeline import ScanOptions, run
 from tests.live.conftest import audit, moto, moto_url  # noqa: F401  (moto server fixtures)
 from tests.rules.helpers import plan_of
-from tests.waivers.helpers import waiver, write_waivers
+from tests.waivers.helpers import run_cli, waiver, write_waivers
 
 REGION = "us-west-2"
 RULES = ["STO-001", "STO-002"]
@@ -77,18 +79,7 @@ def test_live_findings_are_waived_the_same_way(
     audit,  # type: ignore[no-untyped-def]  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    client = moto.client("ec2", REGION)
-    volume = client.create_volume(
-        AvailabilityZone=f"{REGION}a",
-        Size=100,
-        VolumeType="gp2",
-        TagSpecifications=[
-            {
-                "ResourceType": "volume",
-                "Tags": [{"Key": k, "Value": v} for k, v in TAGS.items()],
-            }
-        ],
-    )["VolumeId"]
+    volume = seed_volume(moto)
     inventory = audit(["ec2"], regions=[REGION])
     statuses, section, findings = evaluate(inventory, waiver_file(tmp_path))
     assert statuses == EXPECTED_STATUSES
@@ -96,3 +87,50 @@ def test_live_findings_are_waived_the_same_way(
     waived = next(f for f in findings if f.status is Status.WAIVED)
     assert volume in waived.resource_id and waived.source == "live"
     assert waived.extra["waiver"]["id"] == "W-TAG" and waived.extra["waived_status"] == "FAIL"
+
+
+def seed_volume(seeder: Seeder) -> str:
+    """An unencrypted gp2 volume tagged for the batch team."""
+    return seeder.client("ec2", REGION).create_volume(
+        AvailabilityZone=f"{REGION}a",
+        Size=100,
+        VolumeType="gp2",
+        TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": k, "Value": v} for k, v in TAGS.items()]}
+        ],
+    )["VolumeId"]
+
+
+def test_audit_command_applies_waivers(
+    moto: Seeder,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed_volume(moto)
+    report = tmp_path / "r.json"
+    args = ["audit", "--endpoint-url", moto.url, "--region", REGION, "--services", "ec2"]
+    args += ["--env", "prod", "--rule", "STO-001", "--rule", "STO-002", "--fail-on", "medium"]
+    code, _, err = run_cli([*args, "--waivers", waiver_file(tmp_path), "--json", report], capsys)
+    assert code == 1  # STO-001 (medium) is not waived: its only waiver expired on 2026-11-24
+    findings = json.loads(report.read_text())["findings"]
+    assert {(f["rule_id"], f["status"]) for f in findings} == {
+        ("STO-001", "FAIL"),
+        ("STO-002", "WAIVED"),
+    }
+    assert "waiver W-OLD" in err and "expired on 2026-11-24" in err
+    assert "waiver W-NONE" in err and "is stale" in err
+
+
+def test_audit_rejects_a_bad_waiver_file_before_collecting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_waivers(tmp_path, waiver(expires="someday"))
+    # Nothing listens on port 9: a collection would fail differently (and slowly).
+    args = ["audit", "--endpoint-url", "http://127.0.0.1:9", "--region", REGION]
+    code, out, err = run_cli([*args, "--waivers", bad, "--max-attempts", "1"], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        f"archscan: error: {bad}: waivers.0.expires: 'someday' does not match "
+        "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$' (expected the last day the waiver applies, "
+        "YYYY-MM-DD) (line 9)"
+    )
