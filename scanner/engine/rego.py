@@ -116,7 +116,10 @@ class RegoPolicySet:
         engine = self.new_engine()
         engine.add_data({"baseline": baseline})
         engine.set_input_json(json.dumps(input_document))
-        query = "{" + ", ".join(f'"{r.id}": {r.entrypoint}' for r in selected) + "}"
+        # One rule per line: regorus rejects longer lines (about 1,000 columns), and a
+        # failed batch would fall back to evaluating every rule alone, recomputing shared
+        # helper rules each time.
+        query = "{\n" + ",\n".join(f'"{r.id}": {r.entrypoint}' for r in selected) + "\n}"
         try:
             batch = json.loads(engine.eval_query_as_json(f"x := {query}"))
             values = batch["result"][0]["bindings"]["x"]
