@@ -89,8 +89,11 @@ def rule_ids(ctx: ReportContext) -> list[str]:
 
 
 def resource_total(ctx: ReportContext) -> int:
-    """Resources scanned; distinct finding resources when the pipeline gave no count."""
-    if ctx.resource_count:
+    """Resources scanned; distinct finding resources when the pipeline gave no count.
+
+    A live scan always has its count, zero included (a shard that holds no account).
+    """
+    if ctx.resource_count or ctx.source_kind == "live":
         return ctx.resource_count
     return len({(f.account, f.region, f.resource_id) for f in ctx.findings})
 

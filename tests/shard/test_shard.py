@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.errors import UsageError
@@ -19,6 +19,7 @@ def some_accounts(count: int, seed: int = 7) -> list[str]:
     return sorted({f"{rng.randrange(10**11, 10**12):012d}" for _ in range(count)})
 
 
+@settings(deadline=None)  # the machine is shared: no timing in unit tests
 @given(ACCOUNT_IDS, st.integers(min_value=1, max_value=12))
 def test_every_account_lands_in_exactly_one_shard(accounts: list[str], count: int) -> None:
     shards = [Shard(index, count).select(accounts) for index in range(count)]
@@ -26,6 +27,7 @@ def test_every_account_lands_in_exactly_one_shard(accounts: list[str], count: in
     assert sorted(landed) == sorted(accounts)  # union is everything, nothing twice
 
 
+@settings(deadline=None)
 @given(ACCOUNT_IDS, st.integers(min_value=1, max_value=8), st.randoms())
 def test_assignment_ignores_list_order(accounts: list[str], count: int, rng: random.Random) -> None:
     shuffled = list(accounts)
