@@ -20,7 +20,7 @@ from scanner.findings import Finding, Severity, Status
 from scanner.inventory.model import CoverageStatus
 from scanner.report.context import ReportContext
 from scanner.report.cost_section import assumptions
-from scanner.report.html_architecture import BASELINE_KEY, Layout, diagram
+from scanner.report.html_architecture import diagram
 from scanner.report.html_base import (
     NO_RESULT,
     STATUS_RANK,
@@ -40,6 +40,7 @@ from scanner.report.html_charts import (
     findings_by_environment,
     results_by_environment,
 )
+from scanner.report.html_placement import BASELINE_KEY, Layout
 from scanner.report.summary import (
     SEVERITIES_DESC,
     coverage_gaps,
@@ -133,12 +134,15 @@ def card(title: str, body: str, extra_class: str = "") -> str:
 
 
 def overview(ctx: ReportContext) -> str:
+    by_env, results = findings_by_environment(ctx), results_by_environment(ctx)
+    if results:
+        by_env = (
+            f'<p class="caption">Failing findings by severity</p>{by_env}'
+            f'<p class="caption">All results by status</p>{results}'
+        )
     return (
         '<section id="overview"><h2>Overview</h2><div class="grid">'
-        + card(
-            "Findings by environment",
-            findings_by_environment(ctx) + results_by_environment(ctx),
-        )
+        + card("Findings by environment", by_env)
         + card("Controls per family (rules by their worst result)", controls_by_family(ctx))
         + "</div></section>"
     )

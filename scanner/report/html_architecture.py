@@ -7,249 +7,35 @@ balancers, EKS, Aurora, ElastiCache, S3, EBS, security services, budget); and th
 region. Each element takes the colour of the worst result among the findings that
 concern it (FAIL > ERROR > UNKNOWN > NOT_COLLECTED > WAIVED > PASS; grey: none).
 
-Which findings concern an element (:func:`element_key`), first rule that applies wins:
-
-1. Rules about one shared place: EDGE-001/003 CloudFront, EDGE-002 WAF, EDGE-004 Shield;
-   OBS-* the shared-services observability; ORG-001/003 and COST-003 the management
-   account; NET-008 the Transit Gateway and NET-012 Direct Connect (network account).
-2. DR-* rules go to the DR region: DR-003 Aurora replica, DR-002 S3 replication, DR-005
-   EKS standby, DR-006 Route 53 failover, DR-004/007 backups, DR-001 the region itself.
-   Any other finding of a DR environment located in the DR region goes there too, by
-   resource type (Aurora, S3, EKS, backups; else the region).
-3. A finding of a workload environment goes to that environment's column: by rule
-   (:data:`RULE_PARTS`, ids before families), else by resource type
-   (:data:`TYPE_PARTS`, prefixes), else the account. Subnet rules (NET-003/005/006/011)
-   pick the tier whose documented CIDR, name (``aws_subnet.private[0]``,
-   ``subnet-tier/private``) or "<tier> tier" the finding's resource id or message names;
-   the VPC when none does.
-4. A finding of the network, shared-services or management environment goes to that
-   account's box; findings of no known environment are not drawn (the page counts them).
+Which findings concern which element is decided in ``html_placement``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.findings import Finding, Status
+from scanner.findings import Status
 from scanner.report.context import ReportContext
 from scanner.report.html_base import (
     NO_RESULT,
     STATUS_COLOURS,
     STATUS_LABELS,
-    count_text,
     esc,
-    family_of,
     legend,
     rect,
     short,
     status_counts,
     svg,
     text,
-    worst,
 )
-
-BASELINE_KEY = "baseline_data"
-
-GLOBAL_RULES = {
-    "EDGE-001": "edge.cloudfront",
-    "EDGE-003": "edge.cloudfront",
-    "EDGE-002": "edge.waf",
-    "EDGE-004": "edge.shield",
-    "OBS": "shared-services.observability",
-    "ORG-001": "management.organization",
-    "ORG-003": "management.organization",
-    "COST-003": "management.anomaly",
-    "NET-008": "network.tgw",
-    "NET-012": "network.dx",
-}
-DR_RULES = {
-    "DR-001": "region",
-    "DR-002": "s3",
-    "DR-003": "db",
-    "DR-004": "backup",
-    "DR-005": "eks",
-    "DR-006": "route53",
-    "DR-007": "backup",
-}
-RULE_PARTS = {
-    "NET-003": "tier",
-    "NET-005": "tier",
-    "NET-006": "tier",
-    "NET-011": "tier",
-    "NET-004": "nat",
-    "COST-004": "nat",
-    "NET-009": "lb",
-    "SEC-001": "lb",
-    "NET-010": "security",
-    "STO-001": "ebs",
-    "STO-002": "ebs",
-    "STO-003": "ebs",
-    "STO-004": "s3",
-    "STO-005": "s3",
-    "STO-006": "",  # unused resources of any type: placed by type
-    "ORG-002": "account",
-    "NET": "vpc",
-    "CMP": "eks",
-    "DB": "db",
-    "CACHE": "cache",
-    "SEC": "security",
-    "COST": "budget",
-}
-TYPE_PARTS = (
-    ("aws_subnet", "tier"),
-    ("aws_nat_gateway", "nat"),
-    ("aws_eip", "nat"),
-    ("aws_lb", "lb"),
-    ("aws_alb", "lb"),
-    ("aws_eks_", "eks"),
-    ("aws_launch_template", "eks"),
-    ("aws_rds_", "db"),
-    ("aws_db_", "db"),
-    ("aws_elasticache_", "cache"),
-    ("aws_s3_", "s3"),
-    ("aws_ebs_", "ebs"),
-    ("aws_dlm_", "ebs"),
-    ("aws_vpc", "vpc"),
-    ("aws_internet_gateway", "vpc"),
-    ("aws_route", "vpc"),
-    ("aws_network_acl", "vpc"),
-    ("aws_security_group", "security"),
-    ("aws_kms_", "security"),
-    ("aws_secretsmanager_", "security"),
-    ("aws_ecr_", "security"),
-    ("aws_iam_", "security"),
-    ("aws_cloudtrail", "security"),
-    ("aws_config_", "security"),
-    ("aws_guardduty_", "security"),
-    ("aws_budgets_", "budget"),
-)
-DR_TYPE_PARTS = {"db": "db", "s3": "s3", "eks": "eks"}
-DR_BACKUP_PREFIXES = ("aws_backup_", "aws_db_snapshot", "aws_dlm_")
+from scanner.report.html_placement import BASELINE_KEY, Element, Layout, dict_of, place
 
 W = 1280
 MUTED = "#57606a"
 GAP = 16
 CHIP_H = 38
-
-
-@dataclass
-class Element:
-    """One drawn box: what it is, and the findings that concern it."""
-
-    key: str
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        return worst(f.status.value for f in self.findings)
-
-    def tooltip(self, label: str) -> str:
-        counts = count_text(status_counts(self.findings))
-        failing = sorted({f.rule_id for f in self.findings if f.status is Status.FAIL})
-        rules = sorted({f.rule_id for f in self.findings})
-        line = f"{label}: {STATUS_LABELS[self.status]} ({counts})"
-        if failing:
-            line += f"; failing: {', '.join(failing)}"
-        elif rules:
-            line += f"; rules: {', '.join(rules[:12])}"
-        return line
-
-
-class Layout:
-    """What the baseline documents, and where each finding belongs on the drawing."""
-
-    def __init__(self, baseline: dict[str, Any]) -> None:
-        self.data = baseline
-        environments = _dict(baseline.get("environments"))
-        self.workloads = [n for n, s in environments.items() if _dict(s).get("workload")]
-        self.others = [n for n in environments if n not in self.workloads]
-        regions = _dict(baseline.get("regions"))
-        self.primary = str(regions.get("primary") or "")
-        self.dr_region = str(regions.get("dr") or "")
-        self.dr_envs = [str(e) for e in _dict(baseline.get("dr")).get("environments") or []]
-
-    def env(self, name: str) -> dict[str, Any]:
-        return _dict(_dict(self.data.get("environments")).get(name))
-
-    def account_id(self, env: str) -> str:
-        account = self.env(env).get("account", env)
-        return str(_dict(_dict(self.data.get("accounts")).get(account)).get("id") or "")
-
-    def element_key(self, finding: Finding) -> str | None:
-        """The drawn element a finding concerns, or None when it has no place on the drawing."""
-        rule, family = finding.rule_id, family_of(finding.rule_id)
-        fixed = GLOBAL_RULES.get(rule) or GLOBAL_RULES.get(family)
-        if fixed:
-            return fixed
-        if family == "DR":
-            return f"dr.{DR_RULES.get(rule, 'region')}"
-        env = finding.environment
-        in_dr = bool(self.dr_region) and self.dr_region != self.primary
-        if in_dr and finding.region == self.dr_region and env in self.dr_envs:
-            return f"dr.{_dr_part(finding.resource_type or '')}"
-        if env in self.workloads:
-            return f"{env}.{self._part(finding, env)}"
-        if env in self.others:
-            return f"{env}.account"
-        return None
-
-    def _part(self, finding: Finding, env: str) -> str:
-        part = RULE_PARTS.get(finding.rule_id, RULE_PARTS.get(family_of(finding.rule_id)))
-        if not part:
-            part = _type_part(finding.resource_type or "")
-        if part != "tier":
-            return part
-        tier = subnet_tier(finding, _dict(_dict(self.env(env).get("vpc")).get("subnet_tiers")))
-        return f"tier.{tier}" if tier else "vpc"
-
-
-def subnet_tier(finding: Finding, tiers: dict[str, Any]) -> str | None:
-    """The documented tier a subnet finding names by CIDR, by resource name or in its message."""
-    haystack = f"{finding.resource_id} {finding.address or ''} {finding.message}"
-    for tier, spec in tiers.items():
-        for cidr in _dict(spec).get("cidrs") or []:
-            if re.search(rf"(?<![\d.]){re.escape(str(cidr))}(?!\d)", haystack):
-                return str(tier)
-    names = f"{finding.resource_id} {finding.address or ''}"
-    for tier in tiers:
-        word = re.escape(str(tier))
-        if re.search(rf"(aws_subnet\.{word}\b|subnet-tier/{word}\b)", names):
-            return str(tier)
-        if re.search(rf"\b{word} tier\b", finding.message):
-            return str(tier)
-    return None
-
-
-def _type_part(resource_type: str) -> str:
-    for prefix, part in TYPE_PARTS:
-        if resource_type.startswith(prefix):
-            return part
-    return "account"
-
-
-def _dr_part(resource_type: str) -> str:
-    if resource_type.startswith(DR_BACKUP_PREFIXES):
-        return "backup"
-    return DR_TYPE_PARTS.get(_type_part(resource_type), "region")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def place(ctx: ReportContext, layout: Layout) -> tuple[dict[str, Element], list[Finding]]:
-    """Findings grouped by element key, and those that have no place on the drawing."""
-    elements: dict[str, Element] = {}
-    unplaced: list[Finding] = []
-    for finding in ctx.findings:
-        key = layout.element_key(finding)
-        if key is None:
-            unplaced.append(finding)
-        else:
-            elements.setdefault(key, Element(key)).findings.append(finding)
-    return elements, unplaced
+FRAME_FILL = "#f6f8fa"
+FRAME = 'stroke-width="2" stroke-dasharray="6 3"'  # frames dashed, elements solid
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -269,10 +55,14 @@ class Canvas:
         return self.elements.get(key) or Element(key)
 
     def box(self, key: str, x: float, y: float, w: float, h: float, label: str) -> None:
-        """A framed area (account, VPC, region) tinted by its own findings."""
+        """A framed area (account, VPC, region): its frame and badge show its own findings.
+
+        The fill stays neutral so a passing frame does not look as if all it holds passed.
+        """
         element = self.element(key)
-        strong, tint = STATUS_COLOURS[element.status]
-        body = [rect(x, y, w, h, tint, stroke=strong, radius=8, title=element.tooltip(label))]
+        strong = STATUS_COLOURS[element.status][0]
+        tip = element.tooltip(label)
+        body = [rect(x, y, w, h, FRAME_FILL, stroke=strong, radius=8, title=tip, extra=FRAME)]
         self.parts.append(_link(key, [*body, *_badge(element, x + w, y + 8, strong)]))
 
     def chip(self, key: str, x: float, y: float, w: float, label: str, detail: str = "") -> None:
@@ -338,7 +128,7 @@ def _badge(element: Element, right: float, top: float, colour: str) -> list[str]
 def diagram(ctx: ReportContext) -> tuple[str, int]:
     """The architecture as SVG, and how many findings it could not place."""
     baseline = ctx.extra.get(BASELINE_KEY)
-    if not isinstance(baseline, dict) or not _dict(baseline.get("environments")):
+    if not isinstance(baseline, dict) or not dict_of(baseline.get("environments")):
         return "", len(ctx.findings)
     layout = Layout(baseline)
     elements, unplaced = place(ctx, layout)
@@ -413,12 +203,12 @@ def _environment(
     canvas: Canvas, layout: Layout, env: str, x: float, top: float, width: float
 ) -> float:
     spec = layout.env(env)
-    vpc = _dict(spec.get("vpc"))
+    vpc = dict_of(spec.get("vpc"))
     account = layout.account_id(env)
     canvas.chip(
         f"{env}.account", x, top, width, f"{env}", f"account {account}" if account else "account"
     )
-    tiers = _dict(vpc.get("subnet_tiers"))
+    tiers = dict_of(vpc.get("subnet_tiers"))
     vpc_top = top + CHIP_H + 10
     tier_h, inner = 30, width - 20
     grid_top = vpc_top + 34 + len(tiers) * (tier_h + 4) + 4
@@ -434,24 +224,24 @@ def _environment(
             vpc_top + 34 + row * (tier_h + 4),
             inner,
             tier,
-            _dict(tier_spec),
+            dict_of(tier_spec),
         )
     half = (inner - 8) / 2
     chips = [
         ("nat", "NAT gateways", _nat_detail(vpc)),
         ("lb", "Load balancers", _lb_detail(vpc)),
-        ("eks", "EKS", _eks_detail(_dict(spec.get("eks")))),
-        ("db", "Aurora", _db_detail(_dict(spec.get("database")))),
-        ("cache", "ElastiCache", _cache_detail(_dict(spec.get("cache")))),
+        ("eks", "EKS", _eks_detail(dict_of(spec.get("eks")))),
+        ("db", "Aurora", _db_detail(dict_of(spec.get("database")))),
+        ("cache", "ElastiCache", _cache_detail(dict_of(spec.get("cache")))),
     ]
     for index, (part, label, detail) in enumerate(chips):
         cx = x + 10 + (index % 2) * (half + 8)
         cy = grid_top + (index // 2) * (CHIP_H + 8)
         canvas.chip(f"{env}.{part}", cx, cy, half, label, detail)
     y = vpc_top + vpc_h + 10
-    storage = _dict(spec.get("storage"))
-    budget = _dict(spec.get("budget"))
-    currency = str(_dict(layout.data.get("budgets")).get("currency") or "USD")
+    storage = dict_of(spec.get("storage"))
+    budget = dict_of(spec.get("budget"))
+    currency = str(dict_of(layout.data.get("budgets")).get("currency") or "USD")
     regional = [
         ("s3", "S3", _s3_detail(storage)),
         ("ebs", "EBS", "/".join(map(str, storage.get("ebs_allowed_types") or [])) or "volumes"),
@@ -516,7 +306,7 @@ def _dr_region(canvas: Canvas, layout: Layout, top: float) -> float:
     height = 46 + CHIP_H + 12
     canvas.box("dr.region", 10, top, W - 20, height, f"DR region {layout.dr_region}")
     canvas.label(22, top + 22, f"DR region {layout.dr_region} · standby for {envs}")
-    standby = _dict(_dict(layout.data.get("dr")).get("eks_standby")).get("max_nodes")
+    standby = dict_of(dict_of(layout.data.get("dr")).get("eks_standby")).get("max_nodes")
     chips = [
         ("dr.db", "Aurora replica", "cross-region replica"),
         ("dr.s3", "S3 replication", "versioned, replicated buckets"),
@@ -535,31 +325,31 @@ def _money(value: Any) -> str:
 
 
 def _nat_detail(vpc: dict[str, Any]) -> str:
-    nat = _dict(vpc.get("nat_gateways"))
+    nat = dict_of(vpc.get("nat_gateways"))
     detail = f"{nat.get('count', '?')} in {nat.get('subnet_tier', '?')} tier"
     return detail + (", one per AZ" if nat.get("one_per_az") else "")
 
 
 def _lb_detail(vpc: dict[str, Any]) -> str:
-    lbs = _dict(vpc.get("load_balancers"))
+    lbs = dict_of(vpc.get("load_balancers"))
     kinds = [
         name
         for name, key in (("ALB", "application"), ("NLB", "network"))
-        if _dict(lbs.get(key)).get("required")
+        if dict_of(lbs.get(key)).get("required")
     ]
-    scheme = _dict(lbs.get("application")).get("scheme")
+    scheme = dict_of(lbs.get("application")).get("scheme")
     return " + ".join(kinds or ["none required"]) + (f", {scheme}" if scheme else "")
 
 
 def _eks_detail(eks: dict[str, Any]) -> str:
     types = ", ".join(map(str, eks.get("instance_types") or [])) or "?"
-    count = _dict(eks.get("node_count"))
+    count = dict_of(eks.get("node_count"))
     return f"{types} · {count.get('min', '?')}–{count.get('max', '?')} nodes"
 
 
 def _db_detail(db: dict[str, Any]) -> str:
     if db.get("mode") == "serverless-v2":
-        v2 = _dict(db.get("serverless_v2"))
+        v2 = dict_of(db.get("serverless_v2"))
         detail = f"Serverless v2 {v2.get('min_capacity', '?')}–{v2.get('max_capacity', '?')} ACU"
     else:
         detail = str(db.get("instance_class") or db.get("engine") or "?")

@@ -102,7 +102,8 @@ def stacked_bars(bars: list[Bar], swatches: list[tuple[str, str]], name: str, st
                 )
             left += width
         body.append(text(left + 6, y + 16, bar.note, size=12, fill=MUTED))
-    return svg(label_w + bar_w + 110, top + len(bars) * row_h + 4, body, name)
+    width = max(label_w + bar_w + 110, label_w + step * len(swatches))
+    return svg(width, top + len(bars) * row_h + 4, body, name)
 
 
 def _environments(ctx: ReportContext) -> list[str | None]:

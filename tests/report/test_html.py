@@ -29,8 +29,8 @@ from scanner.pipeline import ScanOptions, run
 from scanner.report import html, json_report, registry
 from scanner.report.context import ReportContext
 from scanner.report.cost_section import cost_rows
-from scanner.report.html_architecture import Layout
 from scanner.report.html_base import STATUS_COLOURS
+from scanner.report.html_placement import Layout
 
 from .conftest import HOSTILE, REPO, make_context, make_finding, mixed_context
 
