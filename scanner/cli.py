@@ -30,6 +30,9 @@ Exit codes:
      also SARIF refused for such a scan or one with collection gaps (nothing
      written) unless --sarif-force (docs/sarif.md)
 --soft-fail turns 1 and 3 into 0; input errors still exit 2.
+WAIVED findings (--waivers) never count; a waiver past its expiry date stops
+suppressing, so its findings count again. With --new-only, only findings the
+findings baseline does not record count. A bad --waivers or --new-only file is 2.
 """
 
 STDOUT_FORMATS = ["table", "json", "sarif", "junit", "markdown", "html"]
@@ -592,6 +595,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Live commands register themselves on `cli`; imported last to avoid a cycle.
-import scanner.cli_diff  # noqa: E402,F401
-from scanner import cli_findings, cli_live  # noqa: E402,F401
+from scanner import cli_diff, cli_findings, cli_live, cli_merge  # noqa: E402,F401
 from scanner.demo import command as demo_command  # noqa: E402,F401
