@@ -199,8 +199,12 @@ class Locator:
         return Place(artifact_uri(block.path, self.base_dir), block.span, f"{what} in Terraform")
 
     def in_baseline(self, finding: Finding) -> Place | None:
-        """The baseline line of the key the rule reads for this finding."""
-        found = self.baseline.locate(finding, self.ctx.rules.get(finding.rule_id))
+        """The baseline line of the key the rule reads for this finding (none for Checkov's
+        checks: they state no expectation of the baseline)."""
+        rule = self.ctx.rules.get(finding.rule_id)
+        if rule is not None and rule.language == "checkov":
+            return None
+        found = self.baseline.locate(finding, rule)
         if found is None:
             return None
         path, span, key = found

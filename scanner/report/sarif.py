@@ -115,7 +115,9 @@ def friendly_name(rule_id: str, title: str) -> str:
 
 
 def family(rule_id: str) -> str:
-    """Control family of a rule id (``NET-001`` -> ``network``)."""
+    """Control family of a rule id: ``NET-001`` -> ``network``, ``CKV_AWS_1`` -> ``checkov``."""
+    if rule_id.upper().startswith("CKV"):
+        return "checkov"
     prefix = rule_id.split("-", 1)[0].upper()
     return FAMILIES.get(prefix, _NOT_SEGMENT.sub("-", prefix.lower()) or "other")
 

@@ -444,6 +444,32 @@ def test_live_finding_points_at_the_baseline_with_the_snapshot_related(
     assert region_text(inventory, related["physicalLocation"]["region"]) == f'"id": "{arn}"'
 
 
+def test_checkov_checks_are_tagged_checkov_and_not_placed_on_the_baseline(
+    factory: type[Factory], tmp_path: Path
+) -> None:
+    """A CKV check states no expectation of the baseline: its result stays on the plan."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"resource_changes": [{"address": "aws_s3_bucket.logs"}]}, indent=2))
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text("environments:\n  prod:\n    vpc:\n      cidr: 10.2.0.0/16\n")
+    rule = factory.rule(
+        "CKV_AWS_18", language="checkov", baseline_paths=["environments.*.vpc.cidr"]
+    )
+    finding = factory.finding("CKV_AWS_18", resource_id="aws_s3_bucket.logs", environment="prod")
+    ctx = factory.context(
+        [finding], rules={"CKV_AWS_18": rule}, inputs=[str(plan)], baseline_path=str(baseline)
+    )
+    log = render_log(ctx, tmp_path)
+    [descriptor] = log["runs"][0]["tool"]["driver"]["rules"]
+    assert descriptor["properties"]["tags"][:2] == ["security", "checkov"]
+    result = results_of(log)[0]
+    uris = [result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]] + [
+        r["physicalLocation"]["artifactLocation"]["uri"] for r in result.get("relatedLocations", [])
+    ]
+    assert uris[0] == "plan.json"
+    assert "baseline.yaml" not in uris
+
+
 def test_uris(factory: type[Factory], tmp_path: Path) -> None:
     nested = tmp_path / "plans dir" / "prod.json"
     nested.parent.mkdir()
