@@ -27,6 +27,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from scanner.baseline import overlay
 from scanner.errors import BaselineError
+from scanner.messages import printable
 from scanner.paths import bundled_dir
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -136,6 +137,7 @@ def parse_baseline(path: str | Path) -> Baseline:
             raise BaselineError("the file is empty: expected a YAML mapping", source=str(source))
         index = _NodeIndex(source)
         index.walk(node)
+        _check_expansion(node, source)
         data = _construct(node, source, index)
     except RecursionError:
         raise BaselineError("the YAML is nested too deeply", source=str(source)) from None
@@ -178,7 +180,10 @@ def _decode(raw: bytes, source: Path) -> str:
 
 
 def _compose(text: str, source: Path) -> yaml.Node | None:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)  # the reader refuses NUL and other control characters
+    except yaml.YAMLError as exc:
+        raise BaselineError(_yaml_message(exc, text), source=str(source)) from None
     try:
         return loader.get_single_node()
     except yaml.YAMLError as exc:
@@ -194,10 +199,12 @@ def _construct(node: yaml.Node, source: Path, index: _NodeIndex) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         near = index.starts.get((mark.line, mark.column), "") if mark else ""
-        prefix = f"{near}: " if near else ""
+        prefix = f"{printable(near)}: " if near else ""
         raise BaselineError(prefix + _yaml_message(exc), source=str(source)) from None
     except yaml.YAMLError as exc:
         raise BaselineError(_yaml_message(exc), source=str(source)) from None
+    except ValueError:  # an integer longer than Python converts (4300 digits by default)
+        raise BaselineError("a number is too long to read", source=str(source)) from None
     finally:
         loader.dispose()
 
@@ -274,6 +281,33 @@ class _NodeIndex:
         self._stack.discard(id(node))
 
 
+MAX_NODES = 100_000  # nodes once aliases are expanded (the bundled baseline has about 1,600)
+
+
+def _check_expansion(root: yaml.Node, source: Path) -> None:
+    """Refuse aliases that multiply into too many nodes (a "billion laughs" file).
+
+    Aliases are shared when loaded, but the schema and the rules visit every copy.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [child for pair in node.value for child in pair]
+            else:
+                children = []
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(size(child) for child in children))
+        return sizes[id(node)]
+
+    if size(root) > MAX_NODES:
+        raise BaselineError(
+            f"YAML aliases expand to more than {MAX_NODES:,} values", source=str(source)
+        )
+
+
 def _children(
     node: yaml.Node, path: str, source: Path
 ) -> Iterator[tuple[str, yaml.Node | None, yaml.Node]]:
@@ -309,7 +343,7 @@ def _join(path: str, key: str) -> str:
 
 def _format(path: str, reason: str, line: int | None) -> str:
     where = f" (line {line})" if line else ""
-    return f"{path or '<top level>'}: {reason}{where}"
+    return f"{printable(path) or '<top level>'}: {reason}{where}"
 
 
 def _raise(source: Path, problems: list[_Problem]) -> NoReturn:

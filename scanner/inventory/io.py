@@ -14,6 +14,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from scanner.errors import InputError
 from scanner.inventory.model import SCHEMA_VERSION, Inventory
+from scanner.jsonload import check_depth, decode_json
 
 _HINT = "write one with `archscan plan --snapshot-out` or `archscan snapshot`"
 
@@ -83,11 +84,23 @@ def _read_json(path: Path, source: str) -> Any:
         ) from None
     del data
     try:
-        return json.loads(text)
+        document, end = decode_json(text, source, _skip_space(text, 0))
+        end = _skip_space(text, end)
+        if end < len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source
         ) from None
+    check_depth(document, source)
+    return document
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """Offset of the first character at or after ``pos`` that is not JSON whitespace."""
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
 
 
 def _json_path(error: ValidationError) -> str:

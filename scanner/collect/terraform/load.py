@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from scanner.collect.terraform.plan_shape import check_plan_shape
 from scanner.errors import InputError
+from scanner.jsonload import check_depth, decode_json
 
 SUPPORTED_FORMATS = "0.1 to 1.2"
 _KNOWN_MINOR = {0: 2, 1: 2}  # highest known minor version per major version
@@ -40,8 +42,10 @@ def load_plan_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], li
     text = _read_text(Path(path), source, warnings)
     plan = _parse(text, source, warnings)
     del text
+    check_depth(plan, source)
     _check_kind(plan, source)
     _check_version(plan, source, warnings)
+    check_plan_shape(plan, source)
     return plan, warnings
 
 
@@ -103,9 +107,8 @@ def _detect_encoding(data: bytes, source: str) -> tuple[str, str, int]:
 def _parse(text: str, source: str, warnings: list[str]) -> dict[str, Any]:
     """Parse the JSON, stripping setup-terraform wrapper lines before and after it."""
     start, lead_lines = _skip_leading_noise(text, source)
-    decoder = json.JSONDecoder()
     try:
-        value, end = decoder.raw_decode(text, start)
+        value, end = decode_json(text, source, start)
     except json.JSONDecodeError as exc:
         raise _json_error(exc, text, source) from None
     trail_lines = _check_trailing(text, end, source)
