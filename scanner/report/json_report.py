@@ -23,7 +23,7 @@ from scanner.report.summary import (
 REPORT_VERSION = "1.0"
 SCHEMA_FILE = "report-schema.json"
 OPTIONAL_FINDING_KEYS = ("waived_status", "baseline_state")  # set by waivers and --new-only
-OPTIONAL_SECTIONS = ("waivers", "new_only")  # ctx.extra sections, present when the run used them
+OPTIONAL_SECTIONS = ("waivers", "new_only", "checkov")  # ctx.extra sections present when used
 
 
 def load_schema() -> dict[str, Any]:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from scanner.engine.checkov_overlap import duplicated_checks
@@ -20,6 +21,7 @@ from scanner.findings import fingerprint
 REPO = Path(__file__).resolve().parents[2]
 ARCHSCAN = REPO / ".venv-checkov" / "bin" / "archscan"
 DRIFTED = REPO / "examples" / "prod-drifted.plan.json"
+SCHEMA = REPO / "scanner" / "report" / "report-schema.json"
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 
 pytestmark = pytest.mark.skipif(
@@ -73,6 +75,14 @@ def test_drifted_plan_gets_checkov_findings_without_duplicates(tmp_path: Path) -
     assert {f["rule_id"] for f in found} <= set(rules)
     assert all(rules[f["rule_id"]]["language"] == "checkov" for f in found)
     assert re.search(r"checkov 3\.\S+: \d+ failed checks, [1-9]\d* already judged", stderr)
+    summary = report["checkov"]  # the same counts in the report, valid by its schema
+    jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert summary["reported"] == len(found)
+    assert summary["suppressed_duplicates"] == summary["failed"] - summary["reported"] > 0
+    # a dropped check is itemised under every control it duplicates (some duplicate two)
+    assert summary["suppressed_duplicates"] <= sum(
+        n for checks in summary["duplicates"].values() for n in checks.values()
+    )
 
 
 def test_mapped_severity_and_duplicates_on_a_real_fixture(shared: Path, tmp_path: Path) -> None:
