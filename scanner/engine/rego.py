@@ -115,7 +115,7 @@ class RegoPolicySet:
             return {}
         engine = self.new_engine()
         engine.add_data({"baseline": baseline})
-        engine.set_input_json(json.dumps(input_document))
+        engine.set_input(input_document)  # converted in Rust: no JSON text in between
         # One rule per line: regorus rejects longer lines (about 1,000 columns), and a
         # failed batch would fall back to evaluating every rule alone, recomputing shared
         # helper rules each time.

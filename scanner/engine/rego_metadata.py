@@ -16,6 +16,10 @@ import yaml
 
 from scanner.errors import PolicyError
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, parsed in C
+# (annotations are parsed on every run, before any rule is evaluated).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _RULE_HEAD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\b")
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][A-Za-z0-9_.]*)")
 
@@ -64,7 +68,7 @@ def parse_annotations(source: str, filename: str) -> list[Annotation]:
                 "METADATA block is not followed by a rule", source=f"{filename}:{start + 1}"
             )
         try:
-            fields = yaml.safe_load("\n".join(body)) or {}
+            fields = yaml.load("\n".join(body), Loader=_SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = start + 2 + (mark.line if mark else 0)
