@@ -22,6 +22,7 @@ from typing import Any
 from scanner.engine.metadata import RuleMeta
 from scanner.engine.rego_calls import find_unknown_calls
 from scanner.engine.rego_metadata import Annotation, parse_annotations
+from scanner.engine.rego_parallel import answers, split_by_family, worker_count
 from scanner.engine.regorus_runtime import new_engine, one_line
 from scanner.errors import PolicyError
 from scanner.findings import Severity
@@ -116,13 +117,14 @@ class RegoPolicySet:
         engine = self.new_engine()
         engine.add_data({"baseline": baseline})
         engine.set_input(input_document)  # converted in Rust: no JSON text in between
-        # One rule per line: regorus rejects longer lines (about 1,000 columns), and a
-        # failed batch would fall back to evaluating every rule alone, recomputing shared
-        # helper rules each time.
-        query = "{\n" + ",\n".join(f'"{r.id}": {r.entrypoint}' for r in selected) + "\n}"
+        resources = sum(len(items) for items in input_document.get("by_type", {}).values())
+        groups = split_by_family(selected, worker_count(resources))
         try:
-            batch = json.loads(engine.eval_query_as_json(f"x := {query}"))
-            values = batch["result"][0]["bindings"]["x"]
+            values: dict[str, Any] = {}
+            for text in answers(engine, [_batch_query(group) for group in groups]):
+                if text is None:
+                    raise RuntimeError("a batch failed")
+                values.update(json.loads(text)["result"][0]["bindings"]["x"])
             return {rule_id: _as_verdicts(value) for rule_id, value in values.items()}
         except (RuntimeError, KeyError, IndexError):
             pass  # one rule broke: evaluate each alone to attribute the error
@@ -135,6 +137,15 @@ class RegoPolicySet:
             except RuntimeError as exc:
                 results[rule.id] = one_line(exc)
         return results
+
+
+def _batch_query(rules: list[RuleMeta]) -> str:
+    """One object of every rule's value, so helper rules they share are computed once.
+
+    One rule per line: regorus rejects lines past about 1,000 columns, and a failed batch
+    falls back to evaluating every rule alone.
+    """
+    return "{\n" + ",\n".join(f'"{r.id}": {r.entrypoint}' for r in rules) + "\n}"
 
 
 def _as_verdicts(value: Any) -> list[dict[str, Any]]:

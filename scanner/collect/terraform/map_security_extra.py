@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from scanner.collect.aws.services.dlm import retain_days
 from scanner.collect.terraform.mapping import (
     ABSENT,
     KMS_KEY,
@@ -117,6 +116,14 @@ def map_ecr_repository(ctx: MapContext) -> None:
     ctx.set("encryption_type", "AES256" if encryption in (ABSENT, None) else encryption)
     ctx.ref("kms_key", "encryption_configuration", 0, "kms_key", targets=KMS_KEY)
     ctx.name_from(ctx.value("name"))
+
+
+def retain_days(create: dict[str, Any], retain: dict[str, Any] | None) -> float | None:
+    """The live DLM collector's ``retain_days``, imported on first use: that module pulls
+    in botocore, which a plan run otherwise never loads."""
+    from scanner.collect.aws.services.dlm import retain_days as live_retain_days
+
+    return live_retain_days(create, retain)
 
 
 def map_dlm_lifecycle_policy(ctx: MapContext) -> None:
