@@ -17,7 +17,7 @@ and shown, and counted in the environment total only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.cost.prices import Prices, PriceTable
@@ -49,7 +49,9 @@ class Line:
     region: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        # Every field is a scalar: no deep copy (``asdict``) needed, and a 20k plan has
+        # thousands of lines.
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 @dataclass

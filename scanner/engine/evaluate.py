@@ -12,6 +12,7 @@ from scanner.engine.metadata import RuleMeta
 from scanner.engine.ruleset import RuleSet
 from scanner.engine.verdict import Verdict
 from scanner.findings import Finding, Status
+from scanner.gc_pause import gc_paused
 from scanner.inventory.model import CoverageStatus, Inventory, Resource
 from scanner.inventory.types import services_for
 
@@ -36,6 +37,16 @@ def evaluate(
     selected: set[str] | None = None,
 ) -> list[Finding]:
     """Findings of every selected rule that can judge this kind of inventory."""
+    with gc_paused():
+        return _evaluate(inventory, baseline, ruleset, selected)
+
+
+def _evaluate(
+    inventory: Inventory,
+    baseline: dict[str, Any],
+    ruleset: RuleSet,
+    selected: set[str] | None,
+) -> list[Finding]:
     metas = ruleset.by_id()
     chosen = {
         rule_id

@@ -21,6 +21,7 @@ from scanner.collect.terraform.values import (
     unknown_paths,
 )
 from scanner.collect.terraform.walk import Instance, build_index
+from scanner.gc_pause import gc_paused
 from scanner.inventory.model import Inventory, Resource
 
 
@@ -30,8 +31,12 @@ def collect_plan(path: str | os.PathLike[str]) -> Inventory:
     ``environment`` and ``env_signals`` stay empty: environments are resolved later
     from the baseline. Raises ``InputError`` for files that are not plans.
     """
-    source = str(path)
-    plan, notes = load_plan_document(path)
+    with gc_paused():
+        return _collect(str(path))
+
+
+def _collect(source: str) -> Inventory:
+    plan, notes = load_plan_document(source)
     config = ConfigIndex(plan.get("configuration"), plan.get("variables"))
     index = build_index(plan, config)
     resolver = Resolver(index, config)
