@@ -1,8 +1,9 @@
 """Peak memory of reading a large plan: ``json.load`` alone against archscan.
 
 Run from the repository root: ``.venv/bin/python -m bench.plan_memory --size-mb 200``.
-Writes a synthetic plan of about that size (resource_changes plus the planned_values
-mirror Terraform writes beside them) into a temporary folder, then measures each step in
+Writes a realistic plan of about that size (``bench/plan_generator.py``: the reference
+estate as ``for_each`` stacks with services, creates, updates, no-ops and deletes, and
+the planned_values mirror) into a temporary folder, then measures each step in
 a fresh child process, whose peak RSS (``VmHWM``) it reports as a Markdown table:
 
 - ``python`` (interpreter and imports only), ``json.load`` of the file alone,
@@ -22,10 +23,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-try:  # the generator is moving from tests/ to bench/
-    from bench.plan_generator import generate  # type: ignore[import-not-found]
+try:  # the realistic generator (planned_values included) replaced tests/collect/large_plan.py
+    from bench.plan_generator import generate
+
+    MIRROR_NEEDED = False
 except ImportError:  # pragma: no cover - depends on the checkout
     from tests.collect.large_plan import generate
+
+    MIRROR_NEEDED = True
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,15 +80,21 @@ def _planned_values(changes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"root_module": root}
 
 
+def _plan(total: int) -> dict[str, Any]:
+    plan = generate(total)
+    if MIRROR_NEEDED:
+        plan["planned_values"] = _planned_values(plan["resource_changes"])
+    return plan
+
+
 def write_plan(path: Path, size_mb: float) -> int:
     """Write a plan of about ``size_mb`` MB to ``path``; return its resource change count."""
-    sample = generate(1000)
-    sample["planned_values"] = _planned_values(sample["resource_changes"])
-    per_change = len(json.dumps(sample)) / len(sample["resource_changes"])
-    plan = generate(int(size_mb * 1e6 / per_change))
-    plan["planned_values"] = _planned_values(plan["resource_changes"])
+    sample = _plan(2000)
+    per_change = len(json.dumps(sample, separators=(",", ":"))) / len(sample["resource_changes"])
+    del sample
+    plan = _plan(int(size_mb * 1e6 / per_change))
     with path.open("w", encoding="utf-8") as handle:
-        json.dump(plan, handle)  # one line, as terraform show -json writes it
+        json.dump(plan, handle, separators=(",", ":"))  # one line, as terraform show -json
     return len(plan["resource_changes"])
 
 

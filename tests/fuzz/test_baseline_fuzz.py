@@ -92,13 +92,13 @@ def as_yaml(value: Any) -> str:
         return serialize(value)
 
 
-@scaled(0.5)
+@scaled(0.25)
 @given(value=json_values())
 def test_random_values(value: Any) -> None:
     check_baseline_bytes(as_yaml(value).encode("utf-8", errors="surrogatepass"))
 
 
-@scaled(0.5)
+@scaled(0.1)
 @given(case=mutated(reference_documents()))
 def test_mutated_reference_baseline(case: tuple[str, Any]) -> None:
     check_baseline_bytes(as_yaml(case[1]).encode("utf-8", errors="surrogatepass"))
@@ -116,7 +116,7 @@ def test_reference_text_with_planted_yaml(data: st.DataObject) -> None:
     check_baseline_bytes("".join(lines).encode("utf-8", errors="surrogatepass"))
 
 
-@scaled(0.5)
+@scaled(0.25)
 @given(data=st.data())
 def test_reference_text_cut_short_or_reencoded(data: st.DataObject) -> None:
     text = reference_text()

@@ -68,19 +68,19 @@ def check_inventory_bytes(data: bytes) -> None:
         load_inventory(again)
 
 
-@scaled(1.0)
+@scaled(0.25)
 @given(value=json_values())
 def test_random_json(value: Any) -> None:
     check_inventory_bytes(serialize(value).encode("utf-8"))
 
 
-@scaled(1.0)
+@scaled(0.25)
 @given(case=mutated(inventory_documents()))
 def test_mutated_inventories(case: tuple[str, Any]) -> None:
     check_inventory_bytes(serialize(case[1]).encode("utf-8", errors="surrogatepass"))
 
 
-@scaled(0.5)
+@scaled(0.25)
 @given(data=st.data())
 def test_truncated_inventories(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(small_texts())))
@@ -88,7 +88,7 @@ def test_truncated_inventories(data: st.DataObject) -> None:
     check_inventory_bytes(data.draw(truncated(text, offsets)).encode("utf-8"))
 
 
-@scaled(0.5)
+@scaled(0.15)
 @given(data=st.data())
 def test_inventories_in_other_encodings_and_odd_text(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(small_texts())))
@@ -97,7 +97,7 @@ def test_inventories_in_other_encodings_and_odd_text(data: st.DataObject) -> Non
     check_inventory_bytes(data.draw(encoded(text)))
 
 
-@scaled(0.5)
+@scaled(0.15)
 @given(data=st.data(), literal=st.sampled_from(RAW_NUMBERS))
 def test_number_literals_python_never_writes(data: st.DataObject, literal: str) -> None:
     name = data.draw(st.sampled_from(sorted(small_texts())))

@@ -98,7 +98,7 @@ def test_random_parts_of_a_plan(plan: dict[str, Any]) -> None:
     check_plan_bytes(encode(serialize(plan), "utf-8"))
 
 
-@scaled(1.0)
+@scaled(0.5)
 @given(case=mutated(plan_documents()))
 def test_mutated_real_plans(case: tuple[str, Any]) -> None:
     _name, tree = case
@@ -124,7 +124,7 @@ def test_truncated_at_every_depth(name: str) -> None:
             check_plan_bytes(text[:cut].encode("utf-8"))
 
 
-@scaled(0.5)
+@scaled(0.25)
 @given(data=st.data())
 def test_real_plans_in_other_encodings(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(small_plan_texts())))
@@ -134,7 +134,7 @@ def test_real_plans_in_other_encodings(data: st.DataObject) -> None:
     check_plan_bytes(data.draw(encoded(text)))
 
 
-@scaled(0.5)
+@scaled(0.25)
 @given(data=st.data(), literal=st.sampled_from(RAW_NUMBERS))
 def test_number_literals_python_never_writes(data: st.DataObject, literal: str) -> None:
     """NaN, Infinity, 1e400 and 5000-digit integers planted anywhere in a real plan."""

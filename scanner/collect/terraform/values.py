@@ -27,7 +27,7 @@ def strip_sensitive(value: Any, marks: Any) -> Any:
 def _strip(value: Any, marks: Any) -> Any:
     if marks is True:
         return _DROP
-    if not marks:
+    if not marks or not has_unknown(marks):  # a mirror with no ``true`` in it: share the value
         return value
     if isinstance(value, dict) and isinstance(marks, dict):
         out: dict[str, Any] = {}
