@@ -1,8 +1,9 @@
 """Strict JSON decoding for input files: standard numbers only, bounded depth, InputError.
 
-Python's decoder accepts ``NaN`` and ``Infinity``, turns ``1e400`` into infinity, fails with
-a bare ``ValueError`` on integers longer than 4300 digits and with ``RecursionError`` on
-deep nesting. Input files (plans, inventories) go through here so each of those is one
+Python's decoder accepts ``NaN`` and ``Infinity``, turns ``1e400`` into infinity, keeps
+integers of any size (the Rego engine takes 64 bits at most), fails with a bare
+``ValueError`` on integers longer than 4300 digits and with ``RecursionError`` on deep
+nesting. Input files (plans, inventories) go through here so each of those is one
 ``InputError`` line, and no value that JSON cannot represent reaches a report.
 """
 
@@ -34,7 +35,20 @@ def _finite_float(literal: str) -> float:
     return value
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
+INT_RANGE = (-(2**63), 2**64 - 1)  # int64 and uint64: what JSON tools and Rego read exactly
+
+
+def _bounded_int(literal: str) -> int:
+    value = int(literal)
+    if len(literal) >= 19 and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        shown = literal if len(literal) <= 40 else literal[:39] + "…"
+        raise _NotANumber(f"the integer {shown} is out of range (64 bits at most)")
+    return value
+
+
+_DECODER = json.JSONDecoder(
+    parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int
+)
 
 
 def decode_json(text: str, source: str, start: int = 0) -> tuple[Any, int]:

@@ -27,6 +27,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from scanner.baseline import overlay
 from scanner.errors import BaselineError
+from scanner.jsonload import INT_RANGE
 from scanner.messages import printable
 from scanner.paths import bundled_dir
 
@@ -479,9 +480,13 @@ def _semantic_problems(baseline: Baseline) -> list[_Problem]:
 
 
 def _number_problems(value: Any, path: str, baseline: Baseline) -> Iterator[_Problem]:
-    """YAML's .inf and .nan have no JSON form, so Rego could not see them."""
+    """YAML's .inf and .nan have no JSON form, and Rego reads 64-bit integers at most."""
     if isinstance(value, float) and not math.isfinite(value):
         yield _Problem(path, f"{value!r} is not a finite number", baseline.line_of(path))
+    elif isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        yield _Problem(
+            path, "the integer is out of range (64 bits at most)", baseline.line_of(path)
+        )
     elif isinstance(value, dict):
         for key, child in value.items():
             yield from _number_problems(child, _join(path, str(key)), baseline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +68,20 @@ def test_baseline_lint_on_broken_baselines(data: st.DataObject) -> None:
         if code == 1:  # lint found inconsistencies: a valid run
             return
         assert_clean_outcome(code, out, err, baseline)
+
+
+@pytest.mark.parametrize("number", [2**64, -(2**63) - 1, 10**400, 2**64 - 1, -(2**63)])
+def test_huge_integers_in_a_plan_are_read_or_refused_in_one_line(number: int) -> None:
+    """Integers beyond 64 bits once reached the Rego engine and failed as an internal error."""
+    plan = plan_documents()["prod-drifted.plan.json"]
+    change = next(c for c in plan["resource_changes"] if c["type"] == "aws_ebs_volume")
+    change = {**change, "address": "aws_ebs_volume.big", "name": "big"}
+    change["change"] = {**change["change"], "after": {**change["change"]["after"]}}
+    change["change"]["after"].update(size=number, iops=number, tags={"Big": number})
+    with scratch() as folder:
+        path = folder / "plan.json"
+        document = {**plan, "resource_changes": [*plan["resource_changes"], change]}
+        path.write_text(serialize(document), encoding="utf-8")
+        code, out, err = run_cli(["plan", path, "--unknown", "warn", "--format", "json"])
+        assert_clean_outcome(code, out, err, path)
+        assert (code == 2) == (not -(2**63) <= number <= 2**64 - 1), err
