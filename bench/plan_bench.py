@@ -240,9 +240,11 @@ def render(rows: list[Row], info: dict[str, str], repeat: int, checkov: str | No
         f"{info['python']}, archscan {info['archscan']}, regorus {info['regorus']}"
         f" (PyPI `gordon-to-regorus`), Checkov {info.get('checkov', 'not installed')}. "
         f"Load average before the run: {info['load']}. Wall time is the minimum of "
-        f"{repeat} runs (Checkov: one run); peak RSS is the child process's own maximum "
-        "resident set (`wait4`). CPU is user + system time of the same run kind (minimum), "
-        "less disturbed than wall time by other work on the machine.",
+        f"{repeat} runs (Checkov: one run); peak RSS is the largest "
+        "resident set of the child and of any process it forked (`wait4`). CPU is user + "
+        "system time of the same runs (minimum), less disturbed than wall time by other "
+        "work on the machine. The check that every called Rego function exists is "
+        "remembered in `~/.cache/archscan` after the first run.",
         "",
         "| changes | plan MB | `json.load` floor | `archscan plan` | vs floor "
         "| Checkov | Checkov / archscan |",
