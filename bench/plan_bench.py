@@ -267,7 +267,7 @@ def render(rows: list[Row], info: dict[str, str], repeat: int, checkov: str | No
         "```",
     ]
     if checkov is None:
-        lines.append("\nCheckov was not found, so its columns are empty.")
+        lines.append("\nCheckov did not run, so its columns are empty.")
     return "\n".join(lines) + "\n"
 
 
@@ -302,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     info["load"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     if checkov:
         info["checkov"] = _version([checkov, "--version"])
+    elif args.no_checkov:
+        info["checkov"] = "not run (--no-checkov)"
     with tempfile.TemporaryDirectory(prefix="archscan-bench-") as folder:
         rows = run_sizes(sizes, args.repeat, checkov, args.checkov_max, Path(folder))
     info["load"] += " (after: " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + ")"
