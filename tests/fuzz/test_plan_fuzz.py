@@ -177,3 +177,20 @@ def test_deep_nesting_is_an_input_error_or_loads(where: str, opener: str, depth:
         path.write_text(plan, encoding="utf-8")
         with pytest.raises(ArchscanError, match=r"nested too deeply|expected a JSON object"):
             collect_plan(path)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="map_edge.py stores the ABSENT sentinel as an origin's domain_name when a plan "
+    "has no resource_changes (found by test_mutated_real_plans; reported)",
+)
+def test_cloudfront_origin_without_domain_name_in_planned_values_only() -> None:
+    resource = {
+        "address": "aws_cloudfront_distribution.cdn",
+        "mode": "managed",
+        "type": "aws_cloudfront_distribution",
+        "name": "cdn",
+        "values": {"enabled": True, "origin": [{"origin_id": "web", "s3_origin_config": [{}]}]},
+    }
+    plan = {"format_version": "0.1", "planned_values": {"root_module": {"resources": [resource]}}}
+    check_plan_bytes(serialize(plan).encode("utf-8"))
