@@ -17,7 +17,7 @@ undecided(g, name) := [name | lib.unknown(g, name)]
 
 # METADATA
 # title: Cache node type and cluster mode match the environment
-# description: "Cache node types: dev cache.t3.micro, staging cache.t3.small, prod cache.r6g.large with cluster mode enabled."
+# description: "Cache node types: dev cache.t3.micro, staging cache.t3.small, prod cache.r6g.large with cluster mode enabled. On a live audit of the environment's account, no cache in the primary region is a FAIL."
 # custom:
 #   id: CACHE-001
 #   severity: medium
@@ -51,6 +51,15 @@ cache_001 contains v if {
 			"cluster_mode": object.get(g.attributes, "cluster_mode", null),
 		},
 	)
+}
+
+# Live: an audited environment account whose primary region holds no cache.
+cache_001 contains v if {
+	some env, spec in data.baseline.environments
+	spec.cache
+	lib.env_audited(env, "elasticache")
+	count([g | some g in groups; g.environment == env; g.region == data.baseline.regions.primary]) == 0
+	v := lib.missing_verdict(env, "cache", sprintf("%s cache (%s)", [spec.cache.engine, spec.cache.node_type]))
 }
 
 # Replicas that automatic failover can promote: one per shard in cluster mode, else a second node.

@@ -94,3 +94,25 @@ test_cache_002_follows_the_baseline_flags if {
 		with data.baseline.caches.encryption_in_transit as false
 	statuses(results, "d") == {"PASS"}
 }
+
+# -- a documented cache missing from an audited account (live only) --------------------------
+
+audited(env) := [{"account": data.baseline.accounts[env].id, "region": data.baseline.regions.primary, "service": "elasticache", "status": "ok"}]
+
+test_cache_001_live_audited_account_without_a_cache_fails if {
+	results := cache.cache_001 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": audited("prod")}
+	statuses(results, "prod/cache") == {"FAIL"}
+	statuses(results, "dev/cache") == set() # dev's account was not audited
+}
+
+test_cache_001_live_cache_in_the_primary_region_is_no_absence if {
+	placed := object.union(group("p", "prod", prod_attrs, []), {"region": data.baseline.regions.primary})
+	results := cache.cache_001 with input as {"source": {"kind": "live"}, "by_type": {"aws_elasticache_replication_group": [placed]}, "coverage": audited("prod")}
+	statuses(results, "prod/cache") == set()
+	statuses(results, "p") == {"PASS"}
+}
+
+test_cache_001_plan_without_a_cache_is_not_judged if {
+	results := cache.cache_001 with input as {"source": {"kind": "plan"}, "by_type": {}, "coverage": audited("prod")}
+	count(results) == 0
+}

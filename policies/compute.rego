@@ -281,7 +281,7 @@ cmp_003 contains v if {
 
 # METADATA
 # title: Node count bounds match the environment
-# description: "Per environment, the sum of min sizes of its EKS node groups and self-managed auto scaling groups equals environments.<env>.eks.node_count.min, and the sum of their max sizes is at most node_count.max."
+# description: "Per environment, the sum of min sizes of its EKS node groups and self-managed auto scaling groups equals environments.<env>.eks.node_count.min, and the sum of their max sizes is at most node_count.max. On a live audit of the environment's account, no node group or auto scaling group in the primary region is a FAIL."
 # custom:
 #   id: CMP-004
 #   severity: medium
@@ -308,6 +308,15 @@ cmp_004 contains v if {
 		lib.message_of(problems, undecided, sprintf("%s node count", [env]), sprintf("%v-%v nodes", [lo, hi])),
 		spec, {"min": lo, "max": hi},
 	)
+}
+
+# Live: an audited environment account with no node group or auto scaling group at all.
+cmp_004 contains v if {
+	some env, spec in data.baseline.environments
+	spec.eks.node_count
+	not env in group_envs
+	lib.env_audited(env, "eks")
+	v := lib.missing_verdict(env, "node-count", sprintf("EKS capacity of %v-%v nodes", [spec.eks.node_count.min, spec.eks.node_count.max]))
 }
 
 node_groups_of(c) := [g | some g in lib.resources("aws_eks_node_group"); g.refs.cluster == c.id]

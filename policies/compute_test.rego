@@ -260,3 +260,23 @@ test_cmp_007_role_marked_unscheduled_in_the_baseline_is_exempt if {
 	statuses(results, "system") == set()
 	statuses(results, "batch") == {"FAIL"}
 }
+
+# -- EKS capacity missing from an audited account (live only) --------------------------------
+
+eks_audited(env) := [{"account": data.baseline.accounts[env].id, "region": data.baseline.regions.primary, "service": "eks", "status": "ok"}]
+
+test_cmp_004_live_audited_account_without_node_groups_fails if {
+	results := compute.cmp_004 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": eks_audited("prod")}
+	statuses(results, "prod/node-count") == {"FAIL"}
+	statuses(results, "staging/node-count") == set()
+}
+
+test_cmp_004_live_with_node_groups_is_judged_on_them if {
+	results := compute.cmp_004 with input as {"source": {"kind": "live"}, "by_type": {"aws_eks_node_group": prod_groups}, "coverage": eks_audited("prod")}
+	statuses(results, "prod/node-count") == {"PASS"}
+}
+
+test_cmp_004_plan_without_node_groups_is_not_judged if {
+	results := compute.cmp_004 with input as {"source": {"kind": "plan"}, "by_type": {}, "coverage": eks_audited("prod")}
+	count(results) == 0
+}

@@ -17,7 +17,7 @@ production := {"prod"}
 
 # METADATA
 # title: Production database is the documented Aurora cluster
-# description: "Production database is Aurora MySQL db.r5.xlarge, Multi-AZ, with exactly two read replicas, writer and readers in distinct AZs."
+# description: "Production database is Aurora MySQL db.r5.xlarge, Multi-AZ, with exactly two read replicas, writer and readers in distinct AZs. On a live audit of the environment's account, no database in the primary region is a FAIL."
 # custom:
 #   id: DB-003
 #   severity: high
@@ -68,6 +68,8 @@ db_003 contains v if {
 		{"instances": count(members), "azs": sort([a | some a in azs])},
 	)
 }
+
+db_003 contains v if some v in missing_database(production)
 
 # With read-replica auto scaling the documented count is a floor, otherwise exact.
 instance_count_ok(spec, n, wanted) if {
@@ -261,7 +263,7 @@ expected_shape(spec) := {
 
 # METADATA
 # title: Dev database is Aurora Serverless v2 with the documented capacity and auto-pause
-# description: "Dev database is Aurora Serverless v2 with capacity 0.5-2 ACU and auto-pause after 10 minutes."
+# description: "Dev database is Aurora Serverless v2 with capacity 0.5-2 ACU and auto-pause after 10 minutes. On a live audit of the environment's account, no database in the primary region is a FAIL."
 # custom:
 #   id: DB-001
 #   severity: medium
@@ -276,9 +278,11 @@ db_001 contains v if {
 	some v in shape_verdicts(dev_scope, "Aurora Serverless v2 with the documented capacity and auto-pause")
 }
 
+db_001 contains v if some v in missing_database(dev_scope)
+
 # METADATA
 # title: Staging database is the documented Aurora cluster without Multi-AZ
-# description: "Staging database is Aurora MySQL db.t3.medium without Multi-AZ, or Aurora Serverless v2 where the baseline accepts it (accepted_modes)."
+# description: "Staging database is Aurora MySQL db.t3.medium without Multi-AZ, or Aurora Serverless v2 where the baseline accepts it (accepted_modes). On a live audit of the environment's account, no database in the primary region is a FAIL."
 # custom:
 #   id: DB-002
 #   severity: medium
@@ -291,6 +295,22 @@ db_001 contains v if {
 #   frameworks: {well_architected: "COST06-BP03", cis: null}
 db_002 contains v if {
 	some v in shape_verdicts(staging_scope, "matches an accepted mode")
+}
+
+db_002 contains v if some v in missing_database(staging_scope)
+
+# Live: an audited environment account whose primary region holds no database at all.
+missing_database(scope) := {v |
+	some env in scope
+	data.baseline.environments[env].database
+	lib.env_audited(env, "rds")
+	count([d |
+		some t in ["aws_rds_cluster", "aws_db_instance"]
+		some d in lib.resources(t)
+		d.environment == env
+		d.region == data.baseline.regions.primary
+	]) == 0
+	v := lib.missing_verdict(env, "database", sprintf("%s database", [data.baseline.environments[env].database.engine]))
 }
 
 # -- DB-005: backup retention and cross-region copies ---------------------------------------

@@ -258,3 +258,42 @@ test_db_003_dr_region_secondary_is_left_to_dr_003 if {
 	results := database.db_003 with input as {"by_type": {"aws_rds_cluster": [secondary]}}
 	count(results) == 0
 }
+
+# -- a documented database missing from an audited account (live only) ---------------------
+
+prod_account := data.baseline.accounts.prod.id
+
+ledger(service, status) := [{"account": prod_account, "region": data.baseline.regions.primary, "service": service, "status": status}]
+
+test_db_003_live_audited_account_without_a_database_fails if {
+	results := database.db_003 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": ledger("rds", "ok")}
+	statuses(results, "prod/database") == {"FAIL"}
+	some r in results
+	r.account == prod_account
+	contains(r.message, "no aurora-mysql database")
+}
+
+test_db_003_live_cluster_in_the_primary_region_is_no_absence if {
+	placed := object.union(good_cluster, {"region": data.baseline.regions.primary})
+	results := database.db_003 with input as {"source": {"kind": "live"}, "by_type": {"aws_rds_cluster": [placed], "aws_rds_cluster_instance": three}, "coverage": ledger("rds", "ok")}
+	statuses(results, "prod/database") == set()
+	statuses(results, "db.prod") == {"PASS"}
+}
+
+test_db_003_account_outside_the_audit_is_not_judged if {
+	results := database.db_003 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": []}
+	count(results) == 0
+}
+
+test_db_003_plan_without_a_database_is_not_judged if {
+	results := database.db_003 with input as {"source": {"kind": "plan"}, "by_type": {}, "coverage": ledger("rds", "ok")}
+	count(results) == 0
+}
+
+test_db_001_and_002_live_absence_per_environment if {
+	dev := [{"account": data.baseline.accounts.dev.id, "region": data.baseline.regions.primary, "service": "rds", "status": "ok"}]
+	dev_results := database.db_001 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": dev}
+	statuses(dev_results, "dev/database") == {"FAIL"}
+	staging_results := database.db_002 with input as {"source": {"kind": "live"}, "by_type": {}, "coverage": dev}
+	count(staging_results) == 0
+}

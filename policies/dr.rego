@@ -213,7 +213,9 @@ copies_to_dr(rule) if {
 
 copies_to_dr(rule) if {
 	some a in object.get(rule, "copy_actions", [])
-	contains(object.get(a, "destination_vault_arn", ""), sprintf(":%s:", [regions.dr]))
+	arn := object.get(a, "destination_vault_arn", "")
+	is_string(arn) # a live copy action may carry null here
+	contains(arn, sprintf(":%s:", [regions.dr]))
 }
 
 daily_copy_rules(env) := [sprintf("%s/%s", [p.id, r.rule_name]) |

@@ -72,6 +72,14 @@ test_dr_004_daily_copy_to_dr if {
 	statuses(nothing, "prod/snapshot-copy") == {"FAIL"}
 }
 
+test_dr_004_null_vault_arn_is_no_copy_and_no_error if {
+	db := cluster("p", "us-west-2", {}, {}, [])
+	rule := {"rule_name": "daily", "schedule": "rate(1 day)", "copy_actions": [{"destination_vault_arn": null, "destination_region": null}]}
+	plan := res("plan", "aws_backup_plan", "prod", "us-west-2", {"rules": [rule]}, {}, [])
+	results := dr.dr_004 with input as inv([db, plan])
+	statuses(results, "prod/snapshot-copy") == {"FAIL"}
+}
+
 test_dr_005_standby_cluster if {
 	prod := res("c", "aws_eks_cluster", "prod", "us-west-2", {}, {}, [])
 	standby := res("s", "aws_eks_cluster", "prod", "us-east-1", {}, {}, [])

@@ -86,3 +86,31 @@ in_default_vpc(s) if by_id[s.refs.vpc].attributes.is_default == true
 
 # Subnets that the documented tier plan governs.
 planned_subnets := [s | some s in resources("aws_subnet"); not in_default_vpc(s)]
+
+# -- Documented components a live audit did not find ---------------------------------------
+
+env_account_id(env) := data.baseline.accounts[data.baseline.environments[env].account].id
+
+# Live only: the audit asked `service` in the environment's account and primary region
+# (whatever the ledger says; the engine turns a verdict in a failed scope into NOT_COLLECTED).
+# An account the audit did not cover is out of its scope: no verdict, not a failure.
+env_audited(env, service) if {
+	input.source.kind == "live"
+	account := env_account_id(env)
+	some e in input.coverage
+	e.service == service
+	e.account == account
+	e.region == data.baseline.regions.primary
+}
+
+# FAIL for a component the baseline documents for `env` that its audited account lacks.
+missing_verdict(env, component, expected) := {
+	"resource": sprintf("%s/%s", [env, component]),
+	"status": "FAIL",
+	"message": sprintf("%s: no %s in account %s, %s (the baseline documents one)", [env, expected, env_account_id(env), data.baseline.regions.primary]),
+	"expected": expected,
+	"actual": null,
+	"environment": env,
+	"account": env_account_id(env),
+	"region": data.baseline.regions.primary,
+}

@@ -91,12 +91,35 @@ def test_forked_evaluation_matches_one_process(tmp_path) -> None:
     assert outcome["size"] > 50_000  # hundreds of verdicts, not two empty answers
 
 
-def test_a_rule_that_breaks_is_attributed_in_either_process(prepared, monkeypatch) -> None:
-    ruleset, baseline, document = prepared
-    # DR-004 reads live backup copy actions; on this plan's backup plan it raises a type
-    # error (a copy action without a destination vault ARN), in whichever process runs it.
+BROKEN_RULE = """package archscan.broken
+
+import rego.v1
+
+# METADATA
+# title: Breaks at run time
+# custom:
+#   id: T-BROKEN
+#   severity: medium
+#   inputs: [plan]
+#   reads: [aws_vpc]
+t_broken contains v if {
+	some vpc in object.get(input.by_type, "aws_vpc", [])
+	contains(object.get(vpc.attributes, "no_such_attribute", null), "x")
+	v := {"resource": vpc.id, "status": "PASS", "message": "-"}
+}
+"""
+
+
+def test_a_rule_that_breaks_is_attributed_in_either_process(
+    prepared, monkeypatch, tmp_path: Path
+) -> None:
+    """A rule raising a type error (contains() on null) is that rule's error, in whichever
+    process runs its family; the other families' verdicts still arrive."""
+    _, baseline, document = prepared
+    (tmp_path / "broken.rego").write_text(BROKEN_RULE, encoding="utf-8")
+    ruleset = RuleSet.load([tmp_path], [])
     monkeypatch.setenv(WORKERS_VARIABLE, "2")
-    results = ruleset.rego.evaluate(document, baseline, {"DR-004", "NET-001", "CMP-006"})
-    assert isinstance(results["DR-004"], str) and "dr.rego" in results["DR-004"]
+    results = ruleset.rego.evaluate(document, baseline, {"T-BROKEN", "NET-001", "CMP-006"})
+    assert isinstance(results["T-BROKEN"], str) and "broken.rego" in results["T-BROKEN"]
     assert isinstance(results["NET-001"], list) and results["NET-001"]
     assert isinstance(results["CMP-006"], list) and results["CMP-006"]
