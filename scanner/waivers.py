@@ -236,7 +236,8 @@ def _fail(
     source: Path, where: str, reason: str, line: int | None, hint: str | None = None
 ) -> NoReturn:
     at = f" (line {line})" if line else ""
-    raise InputError(f"{where or '<top level>'}: {reason}{at}", source=str(source), hint=hint)
+    place = (where or "<top level>").encode("unicode_escape").decode("ascii")  # keys from the file
+    raise InputError(f"{place}: {reason}{at}", source=str(source), hint=hint)
 
 
 def _schema_error(source: Path, error: ValidationError, lines: dict[str, int]) -> NoReturn:

@@ -179,12 +179,8 @@ def test_deep_nesting_is_an_input_error_or_loads(where: str, opener: str, depth:
             collect_plan(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="map_edge.py stores the ABSENT sentinel as an origin's domain_name when a plan "
-    "has no resource_changes (found by test_mutated_real_plans; reported)",
-)
 def test_cloudfront_origin_without_domain_name_in_planned_values_only() -> None:
+    """Found by test_mutated_real_plans: the ABSENT sentinel reached an origin's domain_name."""
     resource = {
         "address": "aws_cloudfront_distribution.cdn",
         "mode": "managed",

@@ -109,7 +109,7 @@ def _origins(ctx: MapContext) -> None:
         domain = ctx.get("origin", pos, "domain_name")
         origins.append(
             {
-                "domain_name": None if domain is UNKNOWN else domain,
+                "domain_name": None if domain is UNKNOWN or domain is ABSENT else domain,
                 "id": ctx.value("origin", pos, "origin_id"),
             }
         )
