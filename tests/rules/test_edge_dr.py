@@ -620,3 +620,29 @@ def test_dr_003_004_live(moto: Seeder, audit, copied: bool) -> None:  # type: ig
     findings = scan_inventory(inventory, {"DR-003", "DR-004"}, env="prod")
     assert statuses(findings, "DR-003") == {clusters["prod"]: "PASS", clusters["solo"]: "FAIL"}
     assert statuses(findings, "DR-004") == {"prod/snapshot-copy": "PASS" if copied else "FAIL"}
+
+
+@pytest.mark.parametrize(("standby_max", "expected"), [(2, "PASS"), (10, "FAIL")])
+def test_dr_005_live_standby_cluster(moto: Seeder, audit, standby_max: int, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """DR-005 live: prod's cluster in us-west-2 and a standby in us-east-1 whose node groups
+    may grow to ``standby_max`` nodes (the baseline allows a minimal standby)."""
+    role = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/eks"
+    for region, name, high in (("us-west-2", "prod", 9), (DR_REGION, "prod-dr", standby_max)):
+        eks = moto.client("eks", region)
+        eks.create_cluster(
+            name=name,
+            roleArn=role,
+            resourcesVpcConfig={"subnetIds": ["subnet-0a1b2c3d"]},
+            tags={"Environment": "prod"},
+        )
+        eks.create_nodegroup(
+            clusterName=name,
+            nodegroupName="workers",
+            nodeRole=role,
+            subnets=["subnet-0a1b2c3d"],
+            scalingConfig={"minSize": 0, "desiredSize": 1, "maxSize": high},
+            tags={"Environment": "prod"},
+        )
+    inventory = audit(["eks"], regions=["us-west-2", DR_REGION])
+    findings = scan_inventory(inventory, {"DR-005"}, env="prod")
+    assert statuses(findings, "DR-005") == {"prod/eks-standby": expected}
