@@ -11,6 +11,7 @@ import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
+from scanner.collect.aws import log_redaction
 from scanner.collect.aws.errors import CollectionFailure, classify
 from scanner.collect.aws.options import AwsOptions
 
@@ -33,6 +34,7 @@ class Sessions:
         # Service models are read-only data: parse them once for every thread's session.
         self._loader = botocore.loaders.create_loader()
         self._credentials: dict[str, dict[str, Any]] = {}
+        log_redaction.install()
         self.caller_account = self._caller_account()
 
     def _base(self) -> boto3.Session:
@@ -123,4 +125,5 @@ class Sessions:
                 endpoint_url=self.options.endpoint_url,
                 config=self.config,
             )
+            log_redaction.install()  # loggers of modules the new client imported
         return clients[key]
