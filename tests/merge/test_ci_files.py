@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("archscan-*.yml"))
 KUBERNETES = REPO / "deploy" / "kubernetes" / "cronjob.yaml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
-DOCS = [REPO / "docs" / "ci.md", REPO / "deploy" / "kubernetes" / "README.md"]
+DOCS = [REPO / "docs" / "ci.md", REPO / "deploy" / "kubernetes" / "README.md", REPO / "README.md"]
 GROUPS = {"baseline", "baseline-findings", "rules"}
 SEPARATORS = re.compile(r"\n|;|&&|\|\||\|")
 
