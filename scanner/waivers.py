@@ -28,6 +28,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from scanner.baseline.loader import parse_baseline
 from scanner.errors import BaselineError, InputError
 from scanner.findings import Finding, Status
+from scanner.messages import printable
 
 SCHEMA_FILE = "waivers-schema.json"
 WAIVABLE = frozenset({Status.FAIL, Status.UNKNOWN, Status.NOT_COLLECTED})
@@ -236,7 +237,7 @@ def _fail(
     source: Path, where: str, reason: str, line: int | None, hint: str | None = None
 ) -> NoReturn:
     at = f" (line {line})" if line else ""
-    place = (where or "<top level>").encode("unicode_escape").decode("ascii")  # keys from the file
+    place = printable(where) or "<top level>"  # keys come from the file
     raise InputError(f"{place}: {reason}{at}", source=str(source), hint=hint)
 
 

@@ -24,6 +24,12 @@ from scanner.paths import default_baseline
 
 UNKNOWN = object()
 
+# The first twelve controls (the foundation issue's), judged on plans and live accounts alike.
+FOUNDATION_RULES = frozenset(
+    {"NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "DB-003", "DB-004"}
+    | {"STO-001", "STO-002", "STO-005", "SEC-001", "TAG-001"}
+)
+
 
 def plan_of(*resources: tuple[str, dict[str, Any]], region: str = "us-west-2") -> dict[str, Any]:
     """A plan creating each ``(address, values)`` (root module; type and name from the address)."""

@@ -24,7 +24,7 @@ from scanner.engine.evaluate import evaluate
 from scanner.findings import Finding
 from scanner.inventory.model import Inventory
 from tests.live.conftest import moto_url  # noqa: F401  (session fixture)
-from tests.rules.helpers import baseline, ruleset, scan_inventory, statuses
+from tests.rules.helpers import FOUNDATION_RULES, baseline, ruleset, scan_inventory, statuses
 
 REGION = "us-west-2"
 ZONES = ("us-west-2a", "us-west-2b", "us-west-2c")
@@ -32,20 +32,7 @@ TIERS = {"public": 1, "private": 10, "database": 20}
 TLS13 = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 TLS12 = "ELBSecurityPolicy-2016-08"
 PASSWORD = {"MasterUsername": "admin", "MasterUserPassword": "correct-horse-battery"}
-FOUNDATION = {
-    "NET-001",
-    "NET-002",
-    "NET-003",
-    "NET-004",
-    "NET-005",
-    "DB-003",
-    "DB-004",
-    "STO-001",
-    "STO-002",
-    "STO-005",
-    "SEC-001",
-    "TAG-001",
-}
+FOUNDATION = FOUNDATION_RULES
 
 
 def tag_spec(kind: str, env: str | None, name: str = "") -> list[dict[str, Any]]:
